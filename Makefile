@@ -1,0 +1,60 @@
+# lossplateau: `make test` and `make book` set everything up by themselves.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FOLDOC_DEB := dict-foldoc=20230119-1
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+
+.PHONY: setup test book export check-export check-clean nbtest pytest foldoc-data clean help
+
+help:
+	@echo "make test         set up .venv, check the export, run nbdev_test and pytest"
+	@echo "make book         set up .venv, build the book (quick profile)"
+	@echo "make export       nbdev_export + nbdev_clean after editing notebooks"
+	@echo "make foldoc-data  rebuild lossplateau/corpora/foldoc.jsonl.gz from Debian's dict-foldoc"
+
+$(STAMP): settings.ini setup.py pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+export: setup
+	$(BIN)/nbdev_export
+	$(BIN)/nbdev_clean
+
+# The package must be exactly what the notebooks export, and the notebooks must be clean.
+check-export: setup
+	@if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then echo "check-export: not a git checkout, skipped"; exit 0; fi; \
+	$(BIN)/nbdev_export && $(BIN)/nbdev_clean && \
+	if [ -n "$$(git status --porcelain --untracked-files=all -- lossplateau nbs)" ]; then \
+	  echo "lossplateau/ or nbs/ differ from what nbdev_export/nbdev_clean write: run 'make export' and commit:"; \
+	  git status --short --untracked-files=all -- lossplateau nbs; git --no-pager diff --stat -- lossplateau nbs; exit 1; \
+	else echo "check-export: lossplateau/ matches the notebooks"; fi
+
+nbtest: setup
+	$(BIN)/nbdev_test --n_workers 2
+
+pytest: setup
+	$(BIN)/python -m pytest -q tests
+
+test: check-export nbtest pytest
+
+book: setup
+	@echo "make book: the book's chapters and 'lossplateau book' arrive with the book issue (#6); nothing to build yet." >&2
+	@exit 1
+
+# Rebuild the packaged FOLDOC corpus from Debian's package and fail if it is not byte-identical.
+foldoc-data: setup
+	rm -rf .foldoc && mkdir -p .foldoc
+	cd .foldoc && apt-get download $(FOLDOC_DEB)
+	dpkg-deb -x .foldoc/dict-foldoc_*_all.deb .foldoc/x
+	$(BIN)/python -c "from lossplateau.data import build_foldoc; print(build_foldoc('.foldoc/x/usr/share/dictd/foldoc.index', '.foldoc/x/usr/share/dictd/foldoc.dict.dz', 'lossplateau/corpora/foldoc.jsonl.gz'), 'documents')"
+	@git diff --quiet -- lossplateau/corpora/foldoc.jsonl.gz && echo "foldoc-data: identical to the committed file" || echo "foldoc-data: the rebuilt file differs from the committed one (git diff)"
+
+clean:
+	rm -rf $(VENV) _docs _proc book/_build .foldoc .pytest_cache *.egg-info
