@@ -10,7 +10,7 @@ __all__ = ['DataError', 'Corpus', 'dictd_b64decode', 'read_dictd', 'foldoc_subje
 # %% ../nbs/00_data.ipynb #737183c8
 import bz2, csv, difflib, gzip, io, json, lzma, os, re, tempfile, warnings
 from collections import Counter
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
