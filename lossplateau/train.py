@@ -399,5 +399,8 @@ def fit(model_or_config=None, # a `BiGRUConfig` (default: the question's model) 
         bar.set_postfix(loss=f"{row['reported_loss']:.4f}", val_loss=f"{row['val_loss']:.4f}")
         if stop: break
     bar.close()
+    if progress and history.records:
+        ep = history.epochs
+        print(f"{name}: {len(ep)} epochs; curve tracking took {ep.track_seconds.sum() / (ep.train_seconds.sum() + ep.track_seconds.sum()):.0%} of the time")
     history.model, history.encoder = model, encoder
     return history
