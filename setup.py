@@ -1,7 +1,9 @@
 """Package metadata comes from settings.ini (nbdev 2 style): edit that file, not this one."""
 from configparser import ConfigParser
+from pathlib import Path
 
 import setuptools
+from setuptools.command.build_py import build_py
 
 cfg = ConfigParser(delimiters=["="])
 cfg.read("settings.ini", encoding="utf-8")
@@ -15,6 +17,19 @@ py_versions = [f"3.{m}" for m in range(int(cfg["min_python"].split(".")[1]), int
 requirements = cfg.get("requirements", "").split()
 dev_requirements = cfg.get("dev_requirements", "").split()
 scripts = [s for s in cfg.get("console_scripts", "").split() if s]
+
+
+class build_py_with_book(build_py):
+    "Also ship the notebooks and the book's configuration, so `lossplateau book/report` work from a wheel."
+    def run(self):
+        super().run()
+        for folder, patterns in (("nbs", ["*.ipynb"]), ("book", ["*.yml", "*.md"])):
+            dest = Path(self.build_lib) / cfg["lib_path"] / "_resources" / folder
+            dest.mkdir(parents=True, exist_ok=True)
+            for pattern in patterns:
+                for f in sorted(Path(folder).glob(pattern)):
+                    self.copy_file(str(f), str(dest / f.name))
+
 
 with open("README.md", encoding="utf-8") as f:
     long_description = f.read()
@@ -46,4 +61,5 @@ setuptools.setup(
     python_requires=f">={cfg['min_python']},<3.{int(cfg['max_python'].split('.')[1]) + 1}",
     entry_points={"console_scripts": scripts, "nbdev": [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
     zip_safe=False,
+    cmdclass={"build_py": build_py_with_book},
 )

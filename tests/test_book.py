@@ -1,0 +1,113 @@
+"""The book end to end: `lossplateau book --profile smoke` from a clean state, its resumption, the built HTML in a
+real browser (headless Chromium), and `lossplateau report` on a small CSV."""
+import json, shutil, subprocess, sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CLI = [sys.executable, "-c", "import sys; from lossplateau.cli import main; sys.exit(main())"]
+
+
+def _cli(*args, **kw):
+    return subprocess.run(CLI + list(args), capture_output=True, text=True, **kw)
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    out = tmp_path_factory.mktemp("book")
+    res = _cli("book", "--profile", "smoke", "--out", str(out), timeout=1200)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    return out, res.stdout
+
+
+def _chapters():
+    toc = yaml.safe_load((ROOT / "book" / "_toc.yml").read_text())
+    return [c["file"] for part in toc["parts"] for c in part["chapters"]]
+
+
+def test_smoke_book_has_every_chapter_executed_without_errors(book):
+    out, stdout = book
+    html = out / "_build" / "html"
+    assert (html / "index.html").exists()
+    profiles = yaml.safe_load((ROOT / "book" / "profiles.yml").read_text())
+    runs = [f"run_{r}" for r in profiles["smoke"].get("runs", {})]
+    for name in _chapters() + runs:
+        assert (html / f"{name}.html").exists(), f"{name}.html missing"
+        nb = nbformat.read(out / "src" / f"{name}.ipynb", as_version=4)
+        errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+        assert not errors, f"{name}: {errors[0]['ename']}: {errors[0]['evalue']}"
+        assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells), f"{name}: no parameters injected"
+        assert f"{name}: done in" in stdout
+
+
+def test_second_build_reuses_everything(book):
+    out, _ = book
+    res = _cli("book", "--profile", "smoke", "--out", str(out), timeout=600)
+    assert res.returncode == 0, res.stderr[-2000:]
+    lines = [l for l in res.stdout.splitlines() if l.startswith("[")]
+    assert lines and all(l.endswith("unchanged, reused") for l in lines), lines
+
+
+def test_book_in_headless_chromium(book, tmp_path):
+    "Every page: figures decoded by the browser, internal links resolve, math typeset offline."
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    out, _ = book
+    html = out / "_build" / "html"
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-sync", "--disable-quic"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        requests = []
+        page.on("request", lambda r: requests.append(r.url))
+        n_images = 0
+        for name in ["intro"] + _chapters():
+            page.goto((html / f"{name}.html").as_uri(), wait_until="load")
+            broken = page.evaluate("[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
+            assert not broken, f"{name}: images that did not load: {broken}"
+            n_images += page.evaluate("document.images.length")
+            links = page.evaluate("[...document.querySelectorAll('a.reference.internal, nav a')].map(a => a.href)")
+            for href in links:
+                if href.startswith("file://"):
+                    target = Path(href[len("file://"):].split("#")[0])
+                    assert target.exists(), f"{name}: link to missing {target}"
+            if name == "01_losses":
+                page.wait_for_function("document.querySelectorAll('mjx-container').length > 0", timeout=20000)
+        assert n_images >= 5, "the chapters should show figures"
+        page.goto((html / "03_train.html").as_uri(), wait_until="load")
+        page.screenshot(path=str(tmp_path / "03_train.png"), full_page=False)
+        browser.close()
+    external = [u for u in requests if not u.startswith(("file://", "data:", "blob:", "about:"))]
+    assert not external, f"the book fetched from the network: {external[:5]}"
+    assert (tmp_path / "03_train.png").stat().st_size > 10000
+
+
+def test_report_on_a_small_csv(tmp_path):
+    from lossplateau.data import make_synthetic
+    c = make_synthetic(240, 3, seed=2, noise=0.0)
+    df = c.to_frame().rename(columns={"text": "body", "label": "topic"})
+    df.loc[0, "body"] = "<script>alert('x')</script> <img src=x onerror=alert(1)> " + df.loc[0, "body"]
+    df[["id", "body", "topic"]].to_csv(tmp_path / "mine.csv", index=False)
+    res = _cli("report", str(tmp_path / "mine.csv"), "--text", "body", "--label", "topic", "--profile", "smoke",
+               "--out", str(tmp_path / "report"), timeout=900)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    html = tmp_path / "report" / "_build" / "html"
+    assert (html / "index.html").exists()
+    assert "mine.csv" in (html / "intro.html").read_text()
+    for page in html.glob("*.html"):       # the user's text is shown as text, never run as markup
+        assert "<script>alert('x')</script>" not in page.read_text() and "<img src=x onerror" not in page.read_text(), page.name
+    assert (tmp_path / "report" / "src" / "run_question.ipynb").exists()
+
+
+def test_report_bad_input_fails_in_one_line_before_training(tmp_path):
+    (tmp_path / "d.csv").write_text("body,topic\nhello,a\nworld,b\n")
+    res = _cli("report", str(tmp_path / "d.csv"), "--text", "txt", "--out", str(tmp_path / "r"), timeout=120)
+    assert res.returncode == 2
+    assert res.stderr.strip().count("\n") == 0 and "no text column 'txt'" in res.stderr
+    assert not (tmp_path / "r" / "runs").exists()
