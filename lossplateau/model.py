@@ -148,6 +148,7 @@ def build_bigru(config:BiGRUConfig|None=None, # architecture; None: the question
                 embedding_matrix=None,        # `(num_words, embed_size)` initial embedding; None: random (uniform ±0.05)
                 seed:int|None=None,           # seed for initial weights and dropout masks; None: Keras' global seed
                 name:str="bigru_classifier",  # the model's name
+                variable_length:bool=False,   # input shape `(None,)`: any padded length (for length bucketing in `fit`)
                )->keras.Model:
     "The question's BiGRU classifier, or a variant of it, as an uncompiled Keras functional model with named layers."
     config = BiGRUConfig() if config is None else config
@@ -161,7 +162,7 @@ def build_bigru(config:BiGRUConfig|None=None, # architecture; None: the question
     if matrix is not None: emb["weights"] = [matrix]
     else: emb["embeddings_initializer"] = init.RandomUniform(-0.05, 0.05, seed=next(s))
 
-    tokens = keras.Input(shape=(config.max_len,), dtype="int32", name="tokens")
+    tokens = keras.Input(shape=(None if variable_length else config.max_len,), dtype="int32", name="tokens")
     x = layers.Embedding(num_words, embed, **emb)(tokens)
     if config.spatial_dropout > 0:
         x = layers.SpatialDropout1D(config.spatial_dropout, seed=next(s), name="spatial_dropout")(x)
