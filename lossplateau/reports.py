@@ -275,13 +275,19 @@ def _jobs(profile:dict, chapters:list, runs_dir:Path, profiles_path)->list:
         jobs.append((ch, nbs / f"{ch}.ipynb", {**chapter_parameters(profile, ch), **shared}))
     return jobs
 
+def _library_fingerprint()->str:
+    "Hash of the installed lossplateau code: a chapter is re-executed when the library it runs changes."
+    import lossplateau
+    pkg = Path(lossplateau.__file__).resolve().parent
+    return _fingerprint(*[f.read_bytes() for f in sorted(pkg.glob("*.py"))])
+
 def _execute_all(jobs:list, src_dir:Path, profile:dict, progress:bool=True)->list:
     "Execute each job unless its last successful execution had the same inputs; returns the output names."
-    from lossplateau import __version__
+    library = _library_fingerprint()
     done_dir = src_dir / ".done"; done_dir.mkdir(parents=True, exist_ok=True)
     t_all = time.perf_counter()
     for i, (name, nb, params) in enumerate(jobs, 1):
-        key = _fingerprint(nb.read_bytes(), params, profile, __version__)
+        key = _fingerprint(nb.read_bytes(), params, profile, library)
         dst, marker = src_dir / f"{name}.ipynb", done_dir / f"{name}.json"
         if dst.exists() and marker.exists() and json.loads(marker.read_text()).get("key") == key:
             if progress: print(f"[{i}/{len(jobs)}] {name}: unchanged, reused", flush=True)

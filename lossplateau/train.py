@@ -139,7 +139,9 @@ def predict_probs(model,            # a Keras model ending in a softmax
     width = x.shape[1] if x.ndim > 1 else None
     if buckets and width is not None:
         ladder = [b for b in buckets if b < width] + [width]
-        plan = batch_plan(doc_lengths(x, padding), batch_size, ladder, pool_leftovers=training)
+        # every document padded to its own bucket in both modes (one partial batch per bucket): otherwise padding
+        # would leak into the regularisation term (training mode - inference mode) of an unmasked model
+        plan = batch_plan(doc_lengths(x, padding), batch_size, ladder, pool_leftovers=False)
     else: plan = [(np.arange(i, min(i + batch_size, len(x))), width) for i in range(0, len(x), batch_size)]
     fn = _forward(model, training)
     for idx, length in plan:
@@ -413,7 +415,7 @@ def fit(model_or_config=None, # a `BiGRUConfig` (default: the question's model) 
                 "learning_rate": learning_rate, "momentum": momentum if optimizer == "sgd" else None}
     params = {"model": model_desc, "train": data_fingerprint(x_tr, y_tr), "val": data_fingerprint(x_va, y_va),
               "loss": _describe(loss), **opt_desc, "batch_size": batch_size, "seed": seed, "patience": patience,
-              "track": asdict(track), "bucketing": buckets is not None}
+              "track": asdict(track), "bucketing": buckets is not None, "tracking_version": 2}
     key = run_key(params)
     path = Path(run_dir) / f"{name}-{key}" if run_dir is not None else None
 
