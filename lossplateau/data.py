@@ -202,13 +202,24 @@ def build_foldoc(index_path, # `foldoc.index` from Debian's dict-foldoc
 # %% ../nbs/00_data.ipynb #16471692
 def _corpus_file(name): return resources.files("lossplateau") / "corpora" / name
 
+def _text_key(text:str)->str:
+    "A document's text with case and spacing normalised, to find repeated documents."
+    return " ".join(text.split()).lower()
+
 def load_foldoc(n_classes:int=48, # keep this many of the largest subjects
                 min_words:int=5,  # drop entries with fewer words than this
+                dedupe:bool=True, # keep only the first of entries whose texts are identical (FOLDOC has a few dozen)
                )->Corpus:
     "The embedded FOLDOC corpus: entries labelled by their first subject, the `n_classes` largest subjects."
     with _corpus_file("foldoc.jsonl.gz").open("rb") as f:
         rows = [json.loads(l) for l in gzip.decompress(f.read()).decode("utf-8").splitlines()]
     rows = [r for r in rows if len(r["text"].split()) >= min_words]
+    if dedupe:
+        seen, kept = set(), []
+        for r in rows:
+            key = _text_key(r["text"])
+            if key not in seen: seen.add(key); kept.append(r)
+        rows = kept
     sizes = Counter(r["label"] for r in rows)
     if not 2 <= n_classes <= len(sizes):
         raise DataError(f"load_foldoc: n_classes must be between 2 and {len(sizes)} (FOLDOC subjects with ≥{min_words}-word entries); got {n_classes}.")
@@ -414,7 +425,17 @@ def stratified_split(corpus:Corpus,       # the corpus to split
         raise DataError(f"{corpus.name}: {len(corpus)} documents cannot be split {1-val_size:.0%}/{val_size:.0%} with every one "
                         f"of the {k} classes on both sides; use more documents or a val_size nearer 0.5.")
     tr, va = train_test_split(np.arange(len(corpus)), test_size=val_size, stratify=corpus.labels, random_state=seed)
-    return corpus.subset(np.sort(tr), f"{corpus.name}/train"), corpus.subset(np.sort(va), f"{corpus.name}/val")
+    train, val = corpus.subset(np.sort(tr), f"{corpus.name}/train"), corpus.subset(np.sort(va), f"{corpus.name}/val")
+    _warn_duplicates(train, val)
+    return train, val
+
+def _warn_duplicates(train:Corpus, val:Corpus):
+    "Warn when validation documents also appear, with identical text, in training: they inflate validation scores."
+    seen = {_text_key(t) for t in train.texts}
+    dup = [i for i, t in zip(val.ids, val.texts) if _text_key(t) in seen]
+    if dup:
+        warnings.warn(f"{val.name}: {len(dup)} validation document(s) (e.g. id {dup[0]!r}) also appear in training with the "
+                      "same text; they make validation look easier than it is. Deduplicate the corpus before splitting.", stacklevel=3)
 
 # %% ../nbs/00_data.ipynb #209db118
 _TOKEN = re.compile(r"\w+(?:[+#]+|(?:['.\-]\w+)*)")
