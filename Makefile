@@ -40,7 +40,7 @@ nbtest: setup
 	$(BIN)/nbdev_test --n_workers 2
 
 pytest: setup
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q --durations=8 tests
 
 test: check-export nbtest pytest
 
