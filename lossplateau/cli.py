@@ -12,7 +12,7 @@ from pathlib import Path
 # %% ../nbs/06_cli.ipynb #fe134420
 def _profiles_help()->str:
     from lossplateau.reports import load_profiles
-    try: return "; ".join(f"{k}: {(v or {}).get('description', '')}" for k, v in load_profiles().items())
+    try: return "; ".join(f"{k}: {(v or {}).get('description', '')}" for k, v in load_profiles().items()).replace("%", "%%")
     except Exception: return "smoke, quick, full"
 
 def make_parser()->argparse.ArgumentParser:
@@ -39,7 +39,7 @@ def make_parser()->argparse.ArgumentParser:
     r.add_argument("--out", default="lossplateau-report", help="output folder (default: %(default)s)")
     r.add_argument("--drop-invalid", action="store_true", help="drop rows with an empty text or label (counted in a warning) instead of failing")
     t = sub.add_parser("train", parents=[common], help="train one run and save its history",
-                       description="Train one run described by a profile's run (or --run-file) and save it under --out, "
+                       description="Train one run of a profile (optionally on your corpus with --data) and save it under --out, "
                                    "resumably; prints the per-epoch curves.")
     t.add_argument("--profile", default="quick", help="profile whose run to train (default: quick)")
     t.add_argument("--run", default="question", help="run name within the profile (default: %(default)s)")
@@ -59,7 +59,7 @@ def _train(args):
     spec = dict(specs[args.run])
     if args.data:
         read_corpus(args.data, text=args.text, label=args.label)      # fail before training
-        spec.update(corpus="file", path=str(Path(args.data).resolve()), text=args.text, label=args.label, n_docs=None)
+        spec.update(corpus="file", path=str(Path(args.data).expanduser().resolve()), text=args.text, label=args.label, n_docs=None)
     if args.epochs is not None: spec["epochs"] = args.epochs
     run = train_run(args.run, spec, writable_dir(args.out))
     cols = ["epoch", "reported_loss", "train_mode_loss", "inference_loss", "val_loss", "val_f1"]
@@ -76,10 +76,13 @@ def main(argv:list=None # arguments (default: sys.argv[1:])
         elif args.command == "report":
             build_report(args.data, args.text, args.label, args.profile, args.out, drop_invalid=args.drop_invalid)
         else: _train(args)
-    except (DataError, BookError, ValueError, OSError) as e:
+    except Exception as e:   # bad input (DataError, BookError, ...) and failures (TrainingError, a dead kernel, ...)
         if args.debug: raise
-        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        print(f"lossplateau {args.command}: error: {msg}", file=sys.stderr)
+        lines = [l.strip() for l in str(e).splitlines() if l.strip()]
+        msg = lines[0] if lines else type(e).__name__
+        expected = isinstance(e, (DataError, BookError, ValueError, OSError))
+        print(f"lossplateau {args.command}: error: {msg}" + ("" if expected else f" ({type(e).__name__}; --debug shows the traceback)"),
+              file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"lossplateau {args.command}: interrupted; run the same command again to resume.", file=sys.stderr)

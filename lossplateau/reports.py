@@ -79,7 +79,7 @@ RUN_DEFAULTS = dict(
     corpus="foldoc",      # "foldoc" (embedded), "synthetic" (planted truth) or "file" (your corpus: path, text, label)
     n_classes=48, n_docs=None,             # corpus size (foldoc: the n_classes largest subjects; n_docs: a stratified sample)
     imbalance=40.0, noise=0.0, val_shift=0.0, signal=0.3, overlap=0.3,   # synthetic corpus only
-    path=None, text="text", label="label", # corpus="file" only
+    path=None, text="text", label="label", drop_invalid=False, # corpus="file" only
     val_size=0.3,                          # the question's 70/30 stratified split
     model={}, gpu=False,                   # BiGRUConfig changes; gpu=True starts from BiGRUConfig.gpu()
     loss="focal", gamma=2.0,               # "focal" (with gamma) or "crossentropy"
@@ -112,7 +112,7 @@ def make_corpus(spec:dict # run parameters
     elif s["corpus"] == "synthetic":
         c = make_synthetic(s["n_docs"] or 6000, s["n_classes"], s["imbalance"], signal=s["signal"], overlap=s["overlap"],
                            noise=s["noise"], val_shift=s["val_shift"], val_size=s["val_size"], seed=s["seed"])
-    else: c = read_corpus(s["path"], text=s["text"], label=s["label"])
+    else: c = read_corpus(s["path"], text=s["text"], label=s["label"], drop_invalid=s["drop_invalid"])
     if s["corpus"] != "synthetic" and s["n_docs"] and s["n_docs"] < len(c):
         name = f"{c.name} (sample of {s['n_docs']})"
         c, _ = stratified_split(c, val_size=1 - s["n_docs"] / len(c), seed=s["seed"])
@@ -268,7 +268,8 @@ def _fingerprint(*parts)->str:
 def _jobs(profile:dict, chapters:list, runs_dir:Path, profiles_path)->list:
     "(output name, notebook, parameters) for every run, then every chapter."
     nbs = resource_dir("nbs")
-    shared = {"profile": profile["name"], "runs_dir": str(runs_dir), "profiles_path": str(profiles_path) if profiles_path else None}
+    shared = {"profile": profile["name"], "runs_dir": str(runs_dir),
+              "profiles_path": str(Path(profiles_path).expanduser().resolve()) if profiles_path else None}
     jobs = [(f"run_{n}", nbs / "20_run.ipynb", {**profile["common"], **shared, "run_name": n}) for n in run_specs(profile)]
     for ch in chapters:
         if not (nbs / f"{ch}.ipynb").exists(): raise BookError(f"chapter {ch!r} is listed in the table of contents but {nbs / ch}.ipynb does not exist.")
@@ -364,18 +365,21 @@ def build_report(data,                 # your corpus: CSV, TSV, JSONL, Parquet o
     stratified_split(corpus, val_size=run_specs(prof).get("question", {}).get("val_size", 0.3))  # fails early on tiny classes
     out = writable_dir(out)
     base = run_specs(prof).get("question", {})
-    spec = {**{k: v for k, v in base.items() if k in RUN_DEFAULTS}, "corpus": "file", "path": str(Path(data).resolve()),
-            "text": text, "label": label, "n_docs": None, "noise": 0.0, "val_shift": 0.0}
+    data = Path(data).expanduser().resolve()
+    spec = {**{k: v for k, v in base.items() if k in RUN_DEFAULTS}, "corpus": "file", "path": str(data),
+            "text": text, "label": label, "drop_invalid": drop_invalid, "n_docs": None, "noise": 0.0, "val_shift": 0.0}
+    files = sorted(data.rglob("*")) if data.is_dir() else [data]
+    stamp = [[str(f), f.stat().st_size, f.stat().st_mtime_ns] for f in files if f.is_file()]   # an edited corpus is a new report
     check_run_spec(spec)
     report_profiles = out / "report-profiles.yml"
     _atomic_write_bytes(report_profiles, yaml.safe_dump({"report": {
-        "description": f"{profile} profile on {Path(data).name}", "common": prof["common"],
+        "description": f"{profile} profile on {data.name}", "data": stamp, "common": prof["common"],
         "chapters": {c: chapter_parameters(prof, c) for c in REPORT_CHAPTERS}, "runs": {"question": spec}}}).encode())
     rprof = get_profile("report", report_profiles)
     src_dir, runs_dir = out / "src", out / "runs"
     names = _execute_all(_jobs(rprof, REPORT_CHAPTERS, runs_dir, report_profiles), src_dir, rprof, progress)
     toc = {"format": "jb-book", "root": "intro", "parts": [
-        {"caption": f"Report on {Path(data).name}", "chapters": [{"file": n} for n in names if not n.startswith("run_")]},
+        {"caption": f"Report on {data.name}", "chapters": [{"file": n} for n in names if not n.startswith("run_")]},
         {"caption": "Training runs", "chapters": [{"file": n} for n in names if n.startswith("run_")]}]}
     toc["parts"] = [p for p in toc["parts"] if p["chapters"]]
     index = _build_html(src_dir, out, toc, progress, intro=_report_intro(data, corpus, profile))

@@ -93,9 +93,10 @@ def test_report_on_a_small_csv(tmp_path):
     c = make_synthetic(240, 3, seed=2, noise=0.0)
     df = c.to_frame().rename(columns={"text": "body", "label": "topic"})
     df.loc[0, "body"] = "<script>alert('x')</script> <img src=x onerror=alert(1)> " + df.loc[0, "body"]
+    df.loc[5, "body"] = ""                                  # an empty row, dropped with --drop-invalid
     df[["id", "body", "topic"]].to_csv(tmp_path / "mine.csv", index=False)
     res = _cli("report", str(tmp_path / "mine.csv"), "--text", "body", "--label", "topic", "--profile", "smoke",
-               "--out", str(tmp_path / "report"), timeout=900)
+               "--out", str(tmp_path / "report"), "--drop-invalid", timeout=900)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     html = tmp_path / "report" / "_build" / "html"
     assert (html / "index.html").exists()
