@@ -38,6 +38,8 @@ def make_parser()->argparse.ArgumentParser:
     r.add_argument("--profile", default="quick", help="schedule to use: the profile's `question` run (default: quick)")
     r.add_argument("--out", default="lossplateau-report", help="output folder (default: %(default)s)")
     r.add_argument("--drop-invalid", action="store_true", help="drop rows with an empty text or label (counted in a warning) instead of failing")
+    r.add_argument("--vectors", help="pretrained word vectors, GloVe or word2vec text format, optionally .gz (default: word2vec "
+                                     "trained on your training split)")
     t = sub.add_parser("train", parents=[common], help="train one run and save its history",
                        description="Train one run of a profile (optionally on your corpus with --data) and save it under --out, "
                                    "resumably; prints the per-epoch curves.")
@@ -46,6 +48,7 @@ def make_parser()->argparse.ArgumentParser:
     t.add_argument("--data", help="train on your corpus instead of the run's (CSV, TSV, JSONL, Parquet or folder)")
     t.add_argument("--text", default="text", help="text column with --data (default: %(default)s)")
     t.add_argument("--label", default="label", help="label column with --data (default: %(default)s)")
+    t.add_argument("--vectors", help="pretrained word vectors, GloVe or word2vec text format (default: word2vec on the training split)")
     t.add_argument("--epochs", type=int, help="override the run's number of epochs")
     t.add_argument("--out", default="lossplateau-runs", help="runs folder (default: %(default)s)")
     return p
@@ -53,13 +56,16 @@ def make_parser()->argparse.ArgumentParser:
 # %% ../nbs/06_cli.ipynb #54d3aa20
 def _train(args):
     from lossplateau.reports import get_profile, run_specs, train_run, writable_dir, BookError
-    from lossplateau.data import read_corpus
+    from lossplateau.data import load_vectors, read_corpus
     specs = run_specs(get_profile(args.profile))
     if args.run not in specs: raise BookError(f"profile {args.profile!r} has no run {args.run!r}; its runs: {', '.join(specs)}.")
     spec = dict(specs[args.run])
     if args.data:
         read_corpus(args.data, text=args.text, label=args.label)      # fail before training
         spec.update(corpus="file", path=str(Path(args.data).expanduser().resolve()), text=args.text, label=args.label, n_docs=None)
+    if args.vectors:
+        load_vectors(args.vectors)                                    # a broken file fails now, not after the corpus is encoded
+        spec["vectors"] = str(Path(args.vectors).expanduser().resolve())
     if args.epochs is not None: spec["epochs"] = args.epochs
     run = train_run(args.run, spec, writable_dir(args.out))
     cols = ["epoch", "reported_loss", "train_mode_loss", "inference_loss", "val_loss", "val_f1"]
@@ -74,7 +80,8 @@ def main(argv:list=None # arguments (default: sys.argv[1:])
     try:
         if args.command == "book": build_book(args.profile, args.out)
         elif args.command == "report":
-            build_report(args.data, args.text, args.label, args.profile, args.out, drop_invalid=args.drop_invalid)
+            build_report(args.data, args.text, args.label, args.profile, args.out, drop_invalid=args.drop_invalid,
+                         vectors=args.vectors)
         else: _train(args)
     except Exception as e:   # bad input (DataError, BookError, ...) and failures (TrainingError, a dead kernel, ...)
         if args.debug: raise

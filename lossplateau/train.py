@@ -209,12 +209,19 @@ class History:
         try:
             blob = json.loads((path / "history.json").read_text(encoding="utf-8"))
             with np.load(path / "history.npz", allow_pickle=False) as z: arrays = {k: z[k] for k in z.files}
+            n = len(blob["epochs"])
+            batches = [arrays.pop(f"batch_{i}") for i in range(blob["n_batch_arrays"])]
+            for k in [k for k in arrays if k.startswith("batch_")]: arrays.pop(k)     # written by an epoch that did not commit
+            h = cls(blob["epochs"], batches, meta=blob["meta"])
+            if arrays:                        # per-document arrays: keep the committed epochs (see `save`'s order)
+                keep = arrays.get("epochs", np.zeros(0, np.int64)) <= n
+                h.docs = {k: (v if k == "train_index" else v[keep]) for k, v in arrays.items()}
+                if not all(len(v) == keep.sum() for k, v in h.docs.items() if k != "train_index"): raise ValueError("arrays disagree")
         except FileNotFoundError as e: raise TrainingError(f"{e.filename}: no saved history there.") from None
         except Exception as e:
             raise TrainingError(f"{path}: the saved history is damaged ({type(e).__name__}: {e}). Delete the folder "
                                 "to train the run again.") from None
-        batches = [arrays.pop(f"batch_{i}") for i in range(blob["n_batch_arrays"])]
-        return cls(blob["epochs"], batches, arrays, blob["meta"])
+        return h
 
     def plot(self, metric:str="loss", ax=None):
         "The four curves of `metric` (loss, acc or f1) against epoch."

@@ -1,7 +1,9 @@
 """The book end to end: `lossplateau book --profile smoke` from a clean state, its resumption, the built HTML in a
 real browser (headless Chromium), and `lossplateau report` on a small CSV."""
-import json, shutil, subprocess, sys
+import json, os, shutil, signal, subprocess, sys, time
 from pathlib import Path
+
+import numpy as np
 
 import nbformat
 import pytest
@@ -49,6 +51,50 @@ def test_second_build_reuses_everything(book):
     assert res.returncode == 0, res.stderr[-2000:]
     lines = [l for l in res.stdout.splitlines() if l.startswith("[")]
     assert lines and all(l.endswith("unchanged, reused") for l in lines), lines
+
+
+def _records(history_json):
+    return [{k: v for k, v in r.items() if not k.endswith("seconds")} for r in json.loads(history_json.read_text())["epochs"]]
+
+
+def test_book_killed_mid_chapter_resumes_to_the_same_results(book, tmp_path):
+    "SIGKILL a `lossplateau book` while a chapter executes, run it again: finished work is reused, the rest matches an uninterrupted build."
+    ref, _ = book
+    out, src = tmp_path / "book", tmp_path / "book" / "src"
+    with open(tmp_path / "killed.log", "w") as log:
+        job = subprocess.Popen(CLI + ["book", "--profile", "smoke", "--out", str(out)], stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    deadline, running = time.time() + 900, None
+    while running is None:                      # three notebooks finished, and the fourth is executing cells
+        assert job.poll() is None, "the build ended before it could be interrupted: " + (tmp_path / "killed.log").read_text()[-3000:]
+        assert time.time() < deadline
+        finished = {p.stem for p in (src / ".done").glob("*.json")} if (src / ".done").exists() else set()
+        started = [p.name[1:-len(".input.ipynb")] for p in src.glob(".*.input.ipynb")]
+        if len(finished) >= 3 and started and (src / f"{started[0]}.ipynb").exists(): running = started[0]
+        time.sleep(0.2)
+    time.sleep(4)
+    os.killpg(job.pid, signal.SIGKILL); job.wait()
+    finished = {p.stem for p in (src / ".done").glob("*.json")}
+    assert running not in finished, f"the kill came too late: {running} had finished"
+    kept = {p: p.stat().st_mtime_ns for n in finished if n.startswith("run_") for p in (out / "runs").glob(f"{n[4:]}-*/history.json")}
+    assert len(kept) == len([n for n in finished if n.startswith("run_")])
+
+    res = _cli("book", "--profile", "smoke", "--out", str(out), timeout=1200)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    for name in finished: assert f"{name}: unchanged, reused" in res.stdout, name
+    assert f"{running}: executing" in res.stdout
+    assert all(p.stat().st_mtime_ns == m for p, m in kept.items()), "a finished run was trained again"
+    ref_runs = sorted((ref / "runs").glob("*/history.json"))
+    assert ref_runs and [p.parent.name for p in ref_runs] == sorted(p.parent.name for p in (out / "runs").glob("*/history.json"))
+    for h in ref_runs:                          # every run, the interrupted one included, equals the uninterrupted build's
+        mine = out / "runs" / h.parent.name
+        assert _records(mine / "history.json") == _records(h), h.parent.name
+        with np.load(h.with_suffix(".npz")) as a, np.load(mine / "history.npz") as b:
+            assert sorted(a.files) == sorted(b.files) and all(np.array_equal(a[k], b[k]) for k in a.files), h.parent.name
+    for name in _chapters():
+        nb = nbformat.read(src / f"{name}.ipynb", as_version=4)
+        assert not [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"], name
+    assert (out / "_build" / "html" / "index.html").exists()
 
 
 def test_book_in_headless_chromium(book, tmp_path):
@@ -101,6 +147,10 @@ def test_report_on_a_small_csv(tmp_path):
     html = tmp_path / "report" / "_build" / "html"
     assert (html / "index.html").exists()
     assert "mine.csv" in (html / "intro.html").read_text()
+    for chapter in ("11_gap", "13_classes_documents"):           # the analysis chapters, executed on the user's corpus
+        nb = nbformat.read(tmp_path / "report" / "src" / f"{chapter}.ipynb", as_version=4)
+        assert not [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"], chapter
+        assert (html / f"{chapter}.html").exists()
     for page in html.glob("*.html"):       # the user's text is shown as text, never run as markup
         assert "<script>alert('x')</script>" not in page.read_text() and "<img src=x onerror" not in page.read_text(), page.name
     assert (tmp_path / "report" / "src" / "run_question.ipynb").exists()
