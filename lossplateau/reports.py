@@ -246,6 +246,9 @@ def execute_notebook(src,           # the notebook to run
             os.dup2(log_f.fileno(), 2)   # the kernel inherits this: TensorFlow's C++ start-up chatter goes to the log
             pm.execute_notebook(str(tagged), str(dst), parameters=params, kernel_name=KERNEL_NAME, language="python",
                                 progress_bar=False, cwd=str(cwd or dst.parent), log_output=False)
+        done = nbformat.read(dst, as_version=4)   # readers who open it in Jupyter get their usual kernel, not ours
+        done.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+        nbformat.write(done, dst)
     except pm.PapermillExecutionError as e:
         raise BookError(f"{src} failed in cell {e.exec_count} ({e.ename}: {_error_line(e.evalue)}); "
                         f"the partly executed notebook is {dst}, the kernel's log {log}.") from None
