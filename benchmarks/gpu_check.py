@@ -1,5 +1,5 @@
 """Run by gpu_check.sh with KERAS_BACKEND set: docs/s of the question's model and of the GPU variant, and the device."""
-import argparse, importlib, json, sys, time
+import argparse, importlib.util, json, sys, time
 
 p = argparse.ArgumentParser()
 p.add_argument("--docs", type=int, default=2000, help="training documents (a random subset of FOLDOC-48's training split)")
@@ -20,7 +20,8 @@ from lossplateau.model import BiGRUConfig
 from lossplateau.train import fit
 
 backend = keras.config.backend()
-devices = keras.distribution.list_devices()
+from lossplateau.train import device_names
+devices = device_names()
 print(f"gpu_check: keras {keras.__version__} on {backend}; devices {devices}", flush=True)
 if not any(d.lower().startswith(("gpu", "cuda")) for d in devices):
     print("gpu_check: no GPU visible to this backend: running on the CPU (numbers are not GPU numbers).")

@@ -121,7 +121,7 @@ class MaskedGlobalMaxPooling1D(layers.Layer):
 def _seeds(seed:int|None, n:int)->list:
     "`n` distinct integer seeds derived from `seed` (all None when `seed` is None)."
     if seed is None: return [None] * n
-    return [int(s) for s in np.random.SeedSequence(seed).generate_state(n)]
+    return [int(s) >> 1 for s in np.random.SeedSequence(seed).generate_state(n)]   # 31 bits: PyTorch keeps seeds in int32
 
 def _embedding_sizes(config, num_words, embedding_matrix)->tuple:
     "`(num_words, embed_size, matrix)` after checking that the three agree."

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['CURVES', 'XLA_MIN_DOCS', 'TrainingError', 'per_document_loss', 'margins', 'score', 'bucket_lengths', 'doc_lengths',
-           'batch_plan', 'predict_probs', 'History', 'run_key', 'data_fingerprint', 'Tracking', 'reseed_dropout', 'fit']
+           'batch_plan', 'predict_probs', 'History', 'run_key', 'data_fingerprint', 'Tracking', 'device_names',
+           'reseed_dropout', 'fit']
 
 # %% ../nbs/03_train.ipynb #edfb9db6
 import hashlib, json, os, platform, shutil, time, warnings, weakref
@@ -304,6 +305,16 @@ class Tracking:
     max_docs:int|None=None    # per-document values for at most this many training documents (a fixed random subset)
     batch_size:int=256        # batch size of the extra forward passes (does not affect training)
 
+def device_names()->list:
+    "The devices the Keras backend computes on, e.g. `['cpu:0']` or `['gpu:0']` (Keras' own list where the backend has one)."
+    import keras
+    try: return [str(d) for d in keras.distribution.list_devices()]
+    except (AttributeError, NotImplementedError):          # Keras 3.15 has no list for the PyTorch backend
+        if keras.config.backend() == "torch":
+            import torch
+            return [f"cuda:{i}" for i in range(torch.cuda.device_count())] or ["cpu:0"]
+        return ["unknown"]
+
 def _versions()->dict:
     import keras, sklearn
     from lossplateau import __version__
@@ -336,7 +347,7 @@ def _prune_checkpoints(path:Path, keep:str):
         if f.name != keep: f.unlink(missing_ok=True)
     for f in path.glob(".*.tmp*"): f.unlink(missing_ok=True)
 
-# %% ../nbs/03_train.ipynb #513441d7
+# %% ../nbs/03_train.ipynb #9a07a315
 def _setup_data(model_or_config, train, val, num_words:int):
     "Encoded arrays, labels, encoder (or None) and class names for either calling convention."
     from lossplateau.model import BiGRUConfig
@@ -372,7 +383,7 @@ def _resolve_jit(jit_compile, n_train:int):
     import keras
     if jit_compile != "auto": return bool(jit_compile)
     if keras.config.backend() != "tensorflow": return None
-    on_cpu = all(d.lower().startswith("cpu") for d in keras.distribution.list_devices())   # on a GPU, leave cuDNN to Keras
+    on_cpu = all(d.lower().startswith("cpu") for d in device_names())   # on a GPU, leave cuDNN to Keras
     return n_train >= XLA_MIN_DOCS and on_cpu
 
 def _batches(x:np.ndarray, y:np.ndarray, plan:list, padding:str):
@@ -388,7 +399,7 @@ def _batches(x:np.ndarray, y:np.ndarray, plan:list, padding:str):
         def __getitem__(self, b): return _cut(x, plan[b][0], plan[b][1], padding), y[plan[b][0]]
     return Batches()
 
-# %% ../nbs/03_train.ipynb #9a07a315
+# %% ../nbs/03_train.ipynb #f649cc27
 def fit(model_or_config=None, # a `BiGRUConfig` (default: the question's model) or a built Keras model
         train=None,           # training `Corpus`, or `(x, y)` arrays for a built model
         val=None,             # validation `Corpus`, or `(x, y)` arrays
@@ -467,7 +478,7 @@ def fit(model_or_config=None, # a `BiGRUConfig` (default: the question's model) 
         from lossplateau.losses import describe_loss
         history = History(meta={"name": name, "key": key, "params": params, "loss": _describe(loss), "loss_name": describe_loss(loss),
                                 "class_names": class_names, "versions": _versions(),
-                                "devices": keras.distribution.list_devices(), "cudnn_eligible": eligible,
+                                "devices": device_names(), "cudnn_eligible": eligible,
                                 "cudnn_reasons": reasons, "embedding_coverage": coverage, "buckets": buckets, "padding": pad,
                                 "train_name": getattr(train, "name", None), "val_name": getattr(val, "name", None),
                                 "train_ids": getattr(train, "ids", None), "val_ids": getattr(val, "ids", None)})
