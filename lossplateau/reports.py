@@ -312,11 +312,13 @@ def _fingerprint(*parts)->str:
     for p in parts: h.update(p if isinstance(p, bytes) else json.dumps(p, sort_keys=True, default=str).encode())
     return h.hexdigest()[:16]
 
-def _jobs(profile:dict, chapters:list, runs_dir:Path, profiles_path)->list:
+def _jobs(profile:dict, chapters:list, runs_dir:Path, profiles_path, src_dir:Path|None=None)->list:
     "(output name, notebook, parameters) for every run, then every chapter."
     nbs = resource_dir("nbs")
-    shared = {"profile": profile["name"], "runs_dir": str(runs_dir),
-              "profiles_path": str(Path(profiles_path).expanduser().resolve()) if profiles_path else None}
+    def where(p):   # paths inside the output folder relative to the kernel's folder (`src_dir`): a moved book is reused
+        p = Path(p).expanduser().resolve()
+        return os.path.relpath(p, src_dir) if src_dir is not None and p.is_relative_to(Path(src_dir).resolve().parent) else str(p)
+    shared = {"profile": profile["name"], "runs_dir": where(runs_dir), "profiles_path": where(profiles_path) if profiles_path else None}
     jobs = [(f"run_{n}", nbs / "20_run.ipynb", {**profile["common"], **shared, "run_name": n}) for n in run_specs(profile)]
     unknown = sorted(set(profile["chapters"]) - set(chapters))
     if unknown: raise BookError(f"profile {profile['name']!r} sets parameters of {', '.join(map(repr, unknown))}, which is not a "
@@ -400,7 +402,7 @@ def build_book(profile:str="quick",      # smoke, quick or full
     toc = yaml.safe_load((resource_dir("book") / "_toc.yml").read_text(encoding="utf-8"))
     chapters = [c["file"] for part in toc["parts"] for c in part.get("chapters", [])]
     t0 = time.perf_counter()
-    jobs = _jobs(prof, chapters, runs_dir, profiles_path)
+    jobs = _jobs(prof, chapters, runs_dir, profiles_path, src_dir)
     with build_lock(out):
         names = _execute_all(jobs, src_dir, prof, progress)
         runs = [n for n in names if n.startswith("run_")]
@@ -446,7 +448,7 @@ def build_report(data,                 # your corpus: CSV, TSV, JSONL, Parquet o
             "chapters": {c: {**prof["chapters"].get(c, {}), **p} for c, p in REPORT_CHAPTERS.items()}, "runs": {"question": spec}}}).encode())
         rprof = get_profile("report", report_profiles)
         src_dir, runs_dir = out / "src", out / "runs"
-        names = _execute_all(_jobs(rprof, list(REPORT_CHAPTERS), runs_dir, report_profiles), src_dir, rprof, progress)
+        names = _execute_all(_jobs(rprof, list(REPORT_CHAPTERS), runs_dir, report_profiles, src_dir), src_dir, rprof, progress)
         toc = {"format": "jb-book", "root": "intro", "parts": [
             {"caption": f"Report on {data.name}", "chapters": [{"file": n} for n in names if not n.startswith("run_")]},
             {"caption": "Training runs", "chapters": [{"file": n} for n in names if n.startswith("run_")]}]}
