@@ -53,7 +53,7 @@ foldoc-data: setup
 	rm -rf .foldoc && mkdir -p .foldoc
 	cd .foldoc && apt-get download $(FOLDOC_DEB)
 	dpkg-deb -x .foldoc/dict-foldoc_*_all.deb .foldoc/x
-	$(BIN)/python -c "from lossplateau.data import build_foldoc; print(build_foldoc('.foldoc/x/usr/share/dictd/foldoc.index', '.foldoc/x/usr/share/dictd/foldoc.dict.dz', 'lossplateau/corpora/foldoc.jsonl.gz'), 'documents')"
+	$(BIN)/python -c "from lossplateau.foldoc import build_foldoc; print(build_foldoc('.foldoc/x/usr/share/dictd/foldoc.index', '.foldoc/x/usr/share/dictd/foldoc.dict.dz', 'lossplateau/corpora/foldoc.jsonl.gz'), 'documents')"
 	@git diff --quiet -- lossplateau/corpora/foldoc.jsonl.gz && echo "foldoc-data: identical to the committed file" || echo "foldoc-data: the rebuilt file differs from the committed one (git diff)"
 
 clean:

@@ -91,6 +91,7 @@ def worker(a, variant, seed):
     from lossplateau.model import BiGRUConfig, build_bigru
     from lossplateau.losses import FocalLoss
     from lossplateau import train as T
+    from lossplateau.model import predict_probs
 
     corpus = load_foldoc(a.n_classes)
     train, val = stratified_split(corpus, val_size=0.3, seed=0)
@@ -137,8 +138,8 @@ def worker(a, variant, seed):
         x_tr, x_va = h.encoder.transform(train), h.encoder.transform(val)
         buckets = h.meta["buckets"]
         pk = dict(buckets=buckets, padding=h.encoder.padding)
-        T.predict_probs(h.model, x_va, **pk)
-        t_inf = min(_timed(lambda: T.predict_probs(h.model, x_va, **pk)) for _ in range(2))
+        predict_probs(h.model, x_va, **pk)
+        t_inf = min(_timed(lambda: predict_probs(h.model, x_va, **pk)) for _ in range(2))
         if buckets:
             lens = T.doc_lengths(x_tr)
             padded = np.mean([sum(len(i) * n for i, n in T.batch_plan(lens, a.batch_size, buckets, np.random.default_rng([seed, e])))
@@ -152,8 +153,8 @@ def worker(a, variant, seed):
             def eager():
                 tv, ntv = m.trainable_variables, m.non_trainable_variables
                 for i in range(0, len(sub), 256): keras.ops.convert_to_numpy(m.stateless_call(tv, ntv, sub[i:i + 256], training=True)[0])
-            T.predict_probs(m, sub, True)
-            res["train_mode_pass_eager_vs_compiled"] = _timed(eager) / min(_timed(lambda: T.predict_probs(m, sub, True)) for _ in range(2))
+            predict_probs(m, sub, True)
+            res["train_mode_pass_eager_vs_compiled"] = _timed(eager) / min(_timed(lambda: predict_probs(m, sub, True)) for _ in range(2))
     real = int(np.minimum(lengths, max_len).sum())
     res.update(real_tokens_per_epoch=real, flops_train_per_token=flops_per_token(E, u, True),
                flops_head_per_doc=flops_per_doc_head(u, C, True), maxrss_mib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

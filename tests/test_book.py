@@ -123,15 +123,15 @@ def test_book_in_headless_chromium(book, tmp_path):
                 if href.startswith("file://"):
                     target = Path(href[len("file://"):].split("#")[0])
                     assert target.exists(), f"{name}: link to missing {target}"
-            if name == "01_losses":
+            if name == "02_losses":
                 page.wait_for_function("document.querySelectorAll('mjx-container').length > 0", timeout=20000)
         assert n_images >= 5, "the chapters should show figures"
-        page.goto((html / "03_train.html").as_uri(), wait_until="load")
-        page.screenshot(path=str(tmp_path / "03_train.png"), full_page=False)
+        page.goto((html / "05_train.html").as_uri(), wait_until="load")
+        page.screenshot(path=str(tmp_path / "05_train.png"), full_page=False)
         browser.close()
     external = [u for u in requests if not u.startswith(("file://", "data:", "blob:", "about:"))]
     assert not external, f"the book fetched from the network: {external[:5]}"
-    assert (tmp_path / "03_train.png").stat().st_size > 10000
+    assert (tmp_path / "05_train.png").stat().st_size > 10000
 
 
 def test_report_on_a_small_csv(tmp_path):

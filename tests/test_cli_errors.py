@@ -110,7 +110,7 @@ def test_megabyte_document_is_read_with_a_warning_and_trained_on(tmp_path):
 
 
 def test_second_build_into_the_same_folder_is_refused(tmp_path):
-    from lossplateau.reports import build_lock
+    from lossplateau.book import build_lock
     (tmp_path / "b").mkdir()
     with build_lock(tmp_path / "b"):
         res = subprocess.run(CLI + ["book", "--profile", "smoke", "--out", str(tmp_path / "b")], capture_output=True, text=True, timeout=300)

@@ -32,7 +32,7 @@ def test_rebuild_is_byte_identical(tmp_path):
         pytest.skip(f"apt-get download {DEB} failed (no package lists or network?): {got.stderr.strip()[-300:]}")
     deb = next(tmp_path.glob("dict-foldoc_*_all.deb"))
     subprocess.run(["dpkg-deb", "-x", str(deb), str(tmp_path / "x")], check=True)
-    from lossplateau.data import build_foldoc
+    from lossplateau.foldoc import build_foldoc
     dictd = tmp_path / "x" / "usr" / "share" / "dictd"
     n = build_foldoc(dictd / "foldoc.index", dictd / "foldoc.dict.dz", tmp_path / "foldoc.jsonl.gz")
     assert n > 8000
