@@ -87,7 +87,8 @@ def _timed(f):
 def worker(a, variant, seed):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import keras
-    from lossplateau.data import TextEncoder, load_foldoc, stratified_split, train_vectors, embedding_matrix
+    from lossplateau.data import (TextEncoder, batch_plan, doc_lengths, embedding_matrix, load_foldoc, stratified_split,
+                                  train_vectors)
     from lossplateau.model import BiGRUConfig, build_bigru
     from lossplateau.losses import FocalLoss
     from lossplateau import train as T
@@ -141,8 +142,8 @@ def worker(a, variant, seed):
         predict_probs(h.model, x_va, **pk)
         t_inf = min(_timed(lambda: predict_probs(h.model, x_va, **pk)) for _ in range(2))
         if buckets:
-            lens = T.doc_lengths(x_tr)
-            padded = np.mean([sum(len(i) * n for i, n in T.batch_plan(lens, a.batch_size, buckets, np.random.default_rng([seed, e])))
+            lens = doc_lengths(x_tr)
+            padded = np.mean([sum(len(i) * n for i, n in batch_plan(lens, a.batch_size, buckets, np.random.default_rng([seed, e])))
                               for e in range(1, a.epochs + 1)])
         else: padded = len(train) * max_len
         res.update(train_seconds=ep.train_seconds.tolist(), track_seconds=ep.track_seconds.tolist(), xla=bool(h.model.jit_compile),

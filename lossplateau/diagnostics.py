@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['PLATEAU_CURVES', 'GAP_TERMS', 'PHASES', 'SUSPECT_METHODS', 'Plateau', 'plateau', 'plateaus', 'gap_decomposition',
-           'dominant_terms', 'plot_gap', 'predicted_probs', 'per_class_report', 'f1_support_correlation',
-           'plot_f1_support', 'confusion', 'plot_confusion', 'suspicion_scores', 'noise_detection_scores', 'suspects',
-           'compare_rankings', 'plot_suspects', 'compare_runs', 'plot_runs', 'run_summary', 'summarise_runs']
+           'dominant_terms', 'plot_gap', 'per_class_report', 'f1_support_correlation', 'plot_f1_support', 'confusion',
+           'plot_confusion', 'suspicion_scores', 'noise_detection_scores', 'suspects', 'compare_rankings',
+           'plot_suspects', 'compare_runs', 'plot_runs', 'run_summary', 'summarise_runs']
 
 # %% ../nbs/07_diagnostics.ipynb #2085ad5e
 import textwrap
@@ -15,8 +15,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from .model import predict_probs
-from .train import CURVES, History
+from .callbacks import CURVES
+from .train import History
 
 # %% ../nbs/07_diagnostics.ipynb #c1b07ab9
 class Plateau(NamedTuple):
@@ -84,7 +84,7 @@ def gap_decomposition(history:History, # a run recorded by `fit`
         d["total"] = d.reported - d.val
         out.append(d)
     df = pd.concat(out, ignore_index=True)
-    df.attrs.update(name=history.meta.get("name", "run"), loss_name=history.meta.get("loss_name", "loss"))
+    df.attrs.update(name=history.name, loss_name=history.loss_name)
     return df
 
 # %% ../nbs/07_diagnostics.ipynb #8615d9fc
@@ -133,16 +133,6 @@ def plot_gap(decomp:pd.DataFrame, # from `gap_decomposition`
     return ax
 
 # %% ../nbs/07_diagnostics.ipynb #677d8c51
-def predicted_probs(history:History, # a run from `fit` in this session (it carries `.model` and `.encoder`)
-                    corpus,          # a `Corpus` to predict
-                    batch_size:int=256, # documents per forward pass
-                   )->np.ndarray:
-    "The run's predicted probabilities for `corpus`, in inference mode."
-    if history.model is None or history.encoder is None:
-        raise ValueError("predicted_probs: this History has no model or encoder (History.load does not restore them); "
-                         "call fit(...) again with the same run_dir, which reuses the finished run and returns both.")
-    return predict_probs(history.model, history.encoder.transform(corpus), batch_size=batch_size)
-
 def per_class_report(y_true,            # labels (integers indexing `class_names`)
                      y_pred,            # predicted labels
                      class_names:list,  # name of each class
@@ -226,7 +216,7 @@ SUSPECT_METHODS = ("aum", "mean_loss", "final_loss", "best_loss", "final_margin"
 def _best_tracked(history:History)->int:
     "Row of the tracked per-document arrays nearest to (at or before) the epoch of lowest validation loss."
     tracked = np.asarray(history.docs["epochs"])
-    best = history.meta.get("best_epoch")
+    best = history.best_epoch
     if best is None and len(history): best = int(history.epochs.loc[history.epochs.val_loss.idxmin(), "epoch"])
     before = np.flatnonzero(tracked <= (best if best is not None else tracked[-1]))
     return int(before[-1]) if len(before) else 0
@@ -267,10 +257,10 @@ def noise_detection_scores(scores,      # one score per document, higher = more 
 def _split_positions(history:History, corpus, split:str)->np.ndarray:
     "Positions in `corpus` of the documents `suspicion_scores` scores, after checking that `corpus` is the run's split."
     pos = np.asarray(history.docs["train_index"]) if split == "train" else np.arange(np.asarray(history.docs["val_margin"]).shape[1])
-    ids = history.meta.get(f"{split}_ids")
+    ids = history.train_ids if split == "train" else history.val_ids
     if ids is not None and list(ids) != list(corpus.ids):
         raise ValueError(f"suspects: the corpus ({getattr(corpus, 'name', '?')}, {len(corpus)} documents) is not the {split} "
-                         f"split this run ({history.meta.get('name', 'run')}) was trained on; pass the same {split} Corpus given to fit.")
+                         f"split this run ({history.name}) was trained on; pass the same {split} Corpus given to fit.")
     if len(pos) and pos.max() >= len(corpus):
         raise ValueError(f"suspects: the run tracked document {pos.max()} of the {split} split, but the corpus has {len(corpus)}.")
     return pos
@@ -293,7 +283,7 @@ def suspects(history:History,    # a run recorded by `fit`
                        "text": [textwrap.shorten(corpus.texts[i], width, placeholder=" …") for i in rows],
                        "label": [names[corpus.labels[i]] for i in rows]})
     if probs is None and history.model is not None and history.encoder is not None:
-        pred = predicted_probs(history, corpus.subset(rows)).argmax(1)
+        pred = history.predict(corpus.subset(rows)).argmax(1)
     else: pred = None if probs is None else np.asarray(probs)[rows].argmax(1)
     df["predicted"] = None if pred is None else [names[i] for i in pred]
     df["score"] = -scores[order] if method in ("aum", "final_margin") else scores[order]
@@ -344,7 +334,7 @@ def plot_suspects(history:History,   # a run recorded by `fit`
         axes[0].fill_between(ep, q[0], q[2], color=colours[g], alpha=0.2)
     axes[0].axhline(0, color="grey", lw=0.8)
     axes[0].set(xlabel="epoch", ylabel="margin (p(given label) − max other p)", ylim=(-1.05, 1.05),
-                title=f"{history.meta.get('name', 'run')}: margin of {split} documents (median, quartiles)")
+                title=f"{history.name}: margin of {split} documents (median, quartiles)")
     axes[0].legend(fontsize=8)
     df = pd.DataFrame({"AUM": aum, "group": np.where(flag, *groups)})
     sns.histplot(data=df, x="AUM", hue="group", palette=colours, bins=30, ax=axes[1], stat="density", common_norm=False,
@@ -365,7 +355,7 @@ def compare_runs(histories,    # a list of `History`, or a dict name -> `History
     if len(set(names)) != len(names): raise ValueError(f"compare_runs: run names must differ; got {names}. Pass names=[...].")
     df = pd.concat([h.to_frame().assign(run=n) for h, n in zip(histories, names)], ignore_index=True)
     df["run"] = pd.Categorical(df.run, categories=names, ordered=True)
-    df.attrs["loss_names"] = {n: h.meta.get("loss_name", "loss") for h, n in zip(histories, names)}
+    df.attrs["loss_names"] = {n: h.loss_name for h, n in zip(histories, names)}
     return df[["run", "epoch", "curve", "metric", "value"]]
 
 def plot_runs(frame:pd.DataFrame,  # from `compare_runs`
@@ -400,7 +390,7 @@ def run_summary(history,             # a `History` from `fit`
     p = {c: plateau(ep[f"{c}_loss"].to_numpy(), patience, min_delta, epochs=ep.epoch.to_numpy()) for c in ("reported", "inference", "val")}
     below = ep.epoch[ep.val_loss < ep.reported_loss]
     first, last = ep.iloc[0], ep.iloc[-1]
-    return {"epochs": len(ep), "loss": history.meta.get("loss_name", "loss"),
+    return {"epochs": len(ep), "loss": history.loss_name,
             "val below reported at epoch 1": bool(first.val_loss < first.reported_loss),
             "epochs with val below reported": len(below),
             "reported plateau": p["reported"].plateau_epoch, "inference plateau": p["inference"].plateau_epoch,
