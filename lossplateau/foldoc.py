@@ -32,13 +32,15 @@ def read_dictd(index_path, # dictd `.index` file
     "Every distinct entry of a dictd dictionary as `(headwords, body)`, in file order."
     index_path, dict_path = Path(index_path), Path(dict_path)
     for p in (index_path, dict_path):
-        if not p.exists(): raise DataError(f"{p}: no such file. Get it from Debian's dict-foldoc package (`make foldoc-data`).")
+        if not p.exists():
+            raise DataError(f"{p}: no such file. Get it from Debian's dict-foldoc package (`make foldoc-data`).")
     raw = dict_path.read_bytes()
     if raw[:2] == b"\x1f\x8b": raw = gzip.decompress(raw)
     spans = {}
     for ln, line in enumerate(index_path.read_text(encoding="utf-8").splitlines(), 1):
         parts = line.split("\t")
-        if len(parts) < 3: raise DataError(f"{index_path}, line {ln}: expected headword<TAB>offset<TAB>length, got {line!r}.")
+        if len(parts) < 3:
+            raise DataError(f"{index_path}, line {ln}: expected headword<TAB>offset<TAB>length, got {line!r}.")
         key = (dictd_b64decode(parts[1]), dictd_b64decode(parts[2]))
         spans.setdefault(key, []).append(parts[0])
     out = []

@@ -70,6 +70,7 @@ def _alpha_weights(alpha,  # None, a float, or a list of per-class weights
     return ops.convert_to_tensor(alpha, dtype=y_pred.dtype)
 
 # %% ../nbs/02_losses.ipynb #5b879191
+#| code-fold: show
 def focal_loss(y_true,                     # one-hot rows `(..., K)`, or integer labels `(...)` or `(..., 1)`
                y_pred,                     # probabilities `(..., K)`, or logits if `from_logits`
                gamma:float=2.0,            # focusing parameter; 0 gives cross-entropy
@@ -92,15 +93,16 @@ def focal_loss(y_true,                     # one-hot rows `(..., K)`, or integer
 # %% ../nbs/02_losses.ipynb #6111778a
 @keras.saving.register_keras_serializable(package="lossplateau")
 class FocalLoss(keras.losses.Loss):
-    "Focal loss (Lin et al. 2017) for one-hot or integer targets, written in `keras.ops`; equals Keras' `CategoricalFocalCrossentropy`."
+    """Focal loss (Lin et al. 2017) for one-hot or integer targets, written in `keras.ops`; equals Keras'
+    `CategoricalFocalCrossentropy`."""
     def __init__(self,
-                 gamma:float=2.0,            # focusing parameter; 0 gives cross-entropy
-                 alpha=None,                 # None (no weighting), a number that scales the loss, or one weight per class
-                 from_logits:bool=False,     # predictions are logits rather than probabilities
-                 label_smoothing:float=0.0,  # share of each target spread uniformly over the classes
+                 gamma:float=2.0,                 # focusing parameter; 0 gives cross-entropy
+                 alpha=None,                      # None (no weighting), a number that scales the loss, or per class
+                 from_logits:bool=False,          # predictions are logits rather than probabilities
+                 label_smoothing:float=0.0,       # share of each target spread uniformly over the classes
                  reduction="sum_over_batch_size", # Keras reduction; None or "none" gives one value per example
-                 name:str="focal_loss",      # the loss's name in logs
-                 dtype=None,                 # computation dtype (default: Keras' floatx)
+                 name:str="focal_loss",           # the loss's name in logs
+                 dtype=None,                      # computation dtype (default: Keras' floatx)
                 ):
         super().__init__(name=name, reduction=reduction, dtype=dtype)
         self.gamma, self.alpha, self.label_smoothing = _check_focal_args(gamma, alpha, label_smoothing)
@@ -123,7 +125,8 @@ def describe_loss(loss, # a FocalLoss, another Keras loss, or a loss name such a
     if not isinstance(loss, FocalLoss): return getattr(loss, "name", type(loss).__name__).replace("_", " ")
     a = loss.alpha
     alpha = "" if a is None else f", α={a:g}" if isinstance(a, float) else f", per-class α ({min(a):.2g}–{max(a):.2g})"
-    extra = (", from logits" if loss.from_logits else "") + (f", smoothing {loss.label_smoothing:g}" if loss.label_smoothing else "")
+    extra = (", from logits" if loss.from_logits else "")
+    extra += f", smoothing {loss.label_smoothing:g}" if loss.label_smoothing else ""
     if loss.gamma == 0 and a is None: return "cross-entropy (focal loss with γ=0" + extra + ")"
     return f"focal loss (γ={loss.gamma:g}{alpha}{extra})"
 
@@ -150,11 +153,11 @@ def _labels_and_classes(labels,    # integer labels, one-hot rows, or a Corpus (
     return y, n_classes, names
 
 # %% ../nbs/02_losses.ipynb #be8f3962
-def class_alpha(labels,                           # training labels: integers, one-hot rows, or a training Corpus
-                n_classes:int=None,               # number of classes (default: the Corpus's, else the largest label + 1)
-                method:str="inverse_frequency",   # "inverse_frequency" or "effective_number"
-                beta:float=0.999,                 # effective number only: 0 gives equal weights, near 1 inverse frequency
-                normalize:bool=True,              # rescale so the weights average to 1 over the classes
+def class_alpha(labels,                         # training labels: integers, one-hot rows, or a training Corpus
+                n_classes:int=None,             # number of classes (default: the Corpus's, else the largest label + 1)
+                method:str="inverse_frequency", # "inverse_frequency" or "effective_number"
+                beta:float=0.999,               # effective number only: 0 gives equal weights, near 1 inverse frequency
+                normalize:bool=True,            # rescale so the weights average to 1 over the classes
                )->np.ndarray:
     "Per-class alpha for `FocalLoss` from the training labels: rare classes weigh more."
     if method not in ALPHA_METHODS:
@@ -163,8 +166,8 @@ def class_alpha(labels,                           # training labels: integers, o
     n = np.bincount(y, minlength=k).astype("float64")
     if (n == 0).any():
         absent = [repr(names[i]) if names else str(i) for i in np.flatnonzero(n == 0)]
-        raise ValueError(f"class_alpha: class(es) {', '.join(absent)} have no training labels, so their weight would be infinite; "
-                         "add examples, merge or drop those classes, or check n_classes.")
+        raise ValueError(f"class_alpha: class(es) {', '.join(absent)} have no training labels, so their weight would "
+                         "be infinite; add examples, merge or drop those classes, or check n_classes.")
     if method == "inverse_frequency": a = n.sum() / (k * n)
     else:
         if not 0 <= beta < 1: raise ValueError(f"class_alpha: beta must be in [0, 1); got {beta}.")
@@ -172,16 +175,17 @@ def class_alpha(labels,                           # training labels: integers, o
     return a / a.mean() if normalize else a
 
 # %% ../nbs/02_losses.ipynb #a21bde9f
-def per_document_loss(loss,      # a Keras loss (its reduction is ignored)
-                      y:np.ndarray, # integer labels
+#| code-fold: show
+def per_document_loss(loss,             # a Keras loss (its reduction is ignored)
+                      y:np.ndarray,     # integer labels
                       probs:np.ndarray, # predicted probabilities, one row per document
                      )->np.ndarray:
     "The loss of each document, with the same loss function as training."
-    import keras
     per_doc = type(loss).from_config({**loss.get_config(), "reduction": None})
     onehot = np.eye(probs.shape[1], dtype="float32")[np.asarray(y)]
-    return np.asarray(keras.ops.convert_to_numpy(per_doc(onehot, probs.astype("float32"))), dtype=np.float32)
+    return np.asarray(ops.convert_to_numpy(per_doc(onehot, probs.astype("float32"))), dtype=np.float32)
 
+# %% ../nbs/02_losses.ipynb #6ba52d40
 def margins(probs:np.ndarray, # predicted probabilities
             y:np.ndarray,     # integer labels
            )->np.ndarray:
@@ -196,7 +200,7 @@ def score(losses:np.ndarray, # per-document losses
           y:np.ndarray,      # integer labels
          )->dict:
     "Mean loss, accuracy and macro-F1 of a set of predictions."
-    from sklearn.metrics import f1_score
+    from sklearn.metrics import f1_score   # scikit-learn takes seconds to import: only when scoring
     pred = probs.argmax(1)
     return {"loss": float(np.mean(losses)), "acc": float(np.mean(pred == y)),
             "f1": float(f1_score(y, pred, average="macro", labels=np.arange(probs.shape[1]), zero_division=0))}

@@ -7,12 +7,14 @@ __all__ = ['BiGRUConfig', 'MaskedGlobalAveragePooling1D', 'MaskedGlobalMaxPoolin
            'cudnn_eligible', 'predict_probs']
 
 # %% ../nbs/03_model.ipynb #c20042ad
-import dataclasses
+import dataclasses, weakref
 from dataclasses import dataclass, asdict, fields
 
 import numpy as np
 import keras
 from keras import layers, ops
+
+from .data import batch_plan, doc_lengths, padded_rows
 
 # %% ../nbs/03_model.ipynb #794ba222
 _RATES = ("spatial_dropout", "dropout", "recurrent_dropout")
@@ -44,8 +46,8 @@ class BiGRUConfig:
             object.__setattr__(self, k, int(v))
         for k in _RATES:
             v = getattr(self, k)
-            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)) or not 0 <= v < 1:
-                bad(k, "a dropout rate in [0, 1)")
+            number = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+            if not number or not 0 <= v < 1: bad(k, "a dropout rate in [0, 1)")
             object.__setattr__(self, k, float(v))
         for k in _FLAGS:
             if not isinstance(getattr(self, k), (bool, np.bool_)): bad(k, "True or False")
@@ -59,13 +61,15 @@ class BiGRUConfig:
 
     @classmethod
     def gpu(cls, **changes):
-        "The question's model with `recurrent_dropout=0`, so that its GRU qualifies for cuDNN; `changes` override fields."
+        "The question's model with `recurrent_dropout=0`, so that its GRU qualifies for cuDNN; `changes` override."
         return cls(**{"recurrent_dropout": 0.0, **changes})
 
     def replace(self, **changes):
         "A copy with `changes` applied (and validated)."
         unknown = set(changes) - {f.name for f in fields(self)}
-        if unknown: raise ValueError(f"BiGRUConfig has no field {sorted(unknown)}; its fields are {[f.name for f in fields(self)]}.")
+        if unknown:
+            raise ValueError(f"BiGRUConfig has no field {sorted(unknown)}; "
+                             f"its fields are {[f.name for f in fields(self)]}.")
         return dataclasses.replace(self, **changes)
 
     def no_dropout(self):
@@ -81,7 +85,9 @@ class BiGRUConfig:
                  ):
         "Rebuild a configuration from `to_dict`'s dictionary."
         unknown = set(d) - {f.name for f in fields(cls)}
-        if unknown: raise ValueError(f"BiGRUConfig.from_dict: unknown field(s) {sorted(unknown)}; the fields are {[f.name for f in fields(cls)]}.")
+        if unknown:
+            raise ValueError(f"BiGRUConfig.from_dict: unknown field(s) {sorted(unknown)}; "
+                             f"the fields are {[f.name for f in fields(cls)]}.")
         return cls(**d)
 
 # %% ../nbs/03_model.ipynb #99690a7c
@@ -121,38 +127,44 @@ class MaskedGlobalMaxPooling1D(layers.Layer):
 def _seeds(seed:int|None, n:int)->list:
     "`n` distinct integer seeds derived from `seed` (all None when `seed` is None)."
     if seed is None: return [None] * n
-    return [int(s) >> 1 for s in np.random.SeedSequence(seed).generate_state(n)]   # 31 bits: PyTorch keeps seeds in int32
+    # 31 bits: PyTorch keeps seeds in int32
+    return [int(s) >> 1 for s in np.random.SeedSequence(seed).generate_state(n)]
 
 def _embedding_sizes(config, num_words, embedding_matrix)->tuple:
     "`(num_words, embed_size, matrix)` after checking that the three agree."
     m = None
     if embedding_matrix is not None:
         m = np.asarray(embedding_matrix, dtype="float32")
-        if m.ndim != 2: raise ValueError(f"build_bigru: embedding_matrix must be 2-D (num_words, embed_size); got shape {m.shape}.")
+        if m.ndim != 2:
+            raise ValueError(f"build_bigru: embedding_matrix must be 2-D (num_words, embed_size); got shape {m.shape}.")
         if num_words is None: num_words = m.shape[0]
         if m.shape[0] != num_words:
-            raise ValueError(f"build_bigru: embedding_matrix has {m.shape[0]} rows but num_words={num_words}; it needs one row "
-                             "per encoder index (num_words = encoder.vocab_size, padding and out-of-vocabulary included).")
+            raise ValueError(f"build_bigru: embedding_matrix has {m.shape[0]} rows but num_words={num_words}; it needs "
+                             "one row per encoder index (num_words = encoder.vocab_size, padding and out-of-vocabulary "
+                             "included).")
         if config.embed_size is not None and m.shape[1] != config.embed_size:
-            raise ValueError(f"build_bigru: embedding_matrix has {m.shape[1]} columns but config.embed_size={config.embed_size}; "
-                             "leave embed_size=None to take the matrix's width.")
+            raise ValueError(f"build_bigru: embedding_matrix has {m.shape[1]} columns but "
+                             f"config.embed_size={config.embed_size}; leave embed_size=None to take the matrix's "
+                             "width.")
         if not np.isfinite(m).all(): raise ValueError("build_bigru: embedding_matrix contains NaN or infinite values.")
     if isinstance(num_words, (bool, np.bool_)) or not isinstance(num_words, (int, np.integer)) or num_words < 2:
-        raise ValueError(f"build_bigru: num_words must be an integer of at least 2 (the encoder's vocab_size); got {num_words!r}.")
+        raise ValueError("build_bigru: num_words must be an integer of at least 2 (the encoder's vocab_size); "
+                         f"got {num_words!r}.")
     embed = m.shape[1] if m is not None else (config.embed_size or 300)
     return int(num_words), int(embed), m
 
 def build_bigru(config:BiGRUConfig|None=None, # architecture; None: the question's model
                 num_words:int|None=None,      # embedding rows (the encoder's `vocab_size`); None: the matrix's rows
                 num_classes:int|None=None,    # number of classes
-                embedding_matrix=None,        # `(num_words, embed_size)` initial embedding; None: random (uniform ±0.05)
+                embedding_matrix=None,        # `(num_words, embed_size)` initial embedding; None: random, uniform ±0.05
                 seed:int|None=None,           # seed for initial weights and dropout masks; None: Keras' global seed
                 name:str="bigru_classifier",  # the model's name
-                variable_length:bool=False,   # input shape `(None,)`: any padded length (for length bucketing in `fit`)
+                variable_length:bool=False,   # input shape `(None,)`: any padded length (for length bucketing)
                )->keras.Model:
     "The question's BiGRU classifier, or a variant of it, as an uncompiled Keras functional model with named layers."
     config = BiGRUConfig() if config is None else config
-    if not isinstance(config, BiGRUConfig): raise ValueError(f"build_bigru: config must be a BiGRUConfig; got {type(config).__name__}.")
+    if not isinstance(config, BiGRUConfig):
+        raise ValueError(f"build_bigru: config must be a BiGRUConfig; got {type(config).__name__}.")
     if isinstance(num_classes, (bool, np.bool_)) or not isinstance(num_classes, (int, np.integer)) or num_classes < 2:
         raise ValueError(f"build_bigru: num_classes must be an integer of at least 2; got {num_classes!r}.")
     num_words, embed, matrix = _embedding_sizes(config, num_words, embedding_matrix)
@@ -170,7 +182,8 @@ def build_bigru(config:BiGRUConfig|None=None, # architecture; None: the question
         return layers.GRU(config.gru_units, return_sequences=True, dropout=config.dropout,
                           recurrent_dropout=config.recurrent_dropout, go_backwards=direction == "backward",
                           kernel_initializer=init.GlorotUniform(seed=next(s)),
-                          recurrent_initializer=init.Orthogonal(seed=next(s)), seed=next(s), name=f"{direction}_gru")
+                          recurrent_initializer=init.Orthogonal(seed=next(s)), seed=next(s),
+                          name=f"{direction}_gru")
     x = layers.Bidirectional(gru("forward"), backward_layer=gru("backward"), name="bigru")(x)
     avg, mx = ((MaskedGlobalAveragePooling1D, MaskedGlobalMaxPooling1D) if config.mask_padding
                else (layers.GlobalAveragePooling1D, layers.GlobalMaxPooling1D))
@@ -213,7 +226,8 @@ def _walk(layer, path:str=""):
 def _is_fn(fn, name:str, allowed:tuple)->bool:
     "Whether activation `fn` is one Keras' cuDNN check accepts: Keras' or a backend's own `name` function."
     if any(fn is a for a in allowed): return True
-    return getattr(fn, "__name__", None) == name and (getattr(fn, "__module__", "") or "").split(".")[0] in ("tensorflow", "torch", "jax")
+    package = (getattr(fn, "__module__", "") or "").split(".")[0]
+    return getattr(fn, "__name__", None) == name and package in ("tensorflow", "torch", "jax")
 
 def _rnn_reasons(path:str, rnn)->list:
     "Why the recurrent layer `rnn` cannot use cuDNN (empty when it can)."
@@ -226,10 +240,12 @@ def _rnn_reasons(path:str, rnn)->list:
     if not _is_fn(cell.recurrent_activation, "sigmoid", (keras.activations.sigmoid, ops.sigmoid)):
         r.append(f"{path}: recurrent_activation is {fname(cell.recurrent_activation)}; cuDNN needs sigmoid")
     if cell.recurrent_dropout:
-        r.append(f"{path}: recurrent_dropout={cell.recurrent_dropout:g}; cuDNN needs recurrent_dropout=0 (BiGRUConfig.gpu() sets it)")
+        r.append(f"{path}: recurrent_dropout={cell.recurrent_dropout:g}; cuDNN needs recurrent_dropout=0 "
+                 "(BiGRUConfig.gpu() sets it)")
     if rnn.unroll: r.append(f"{path}: unroll=True; cuDNN needs unroll=False")
     if not cell.use_bias: r.append(f"{path}: use_bias=False; cuDNN needs use_bias=True")
-    if isinstance(rnn, layers.GRU) and not cell.reset_after: r.append(f"{path}: reset_after=False; cuDNN's GRU needs reset_after=True")
+    if isinstance(rnn, layers.GRU) and not cell.reset_after:
+        r.append(f"{path}: reset_after=False; cuDNN's GRU needs reset_after=True")
     if getattr(rnn, "use_cudnn", "auto") is False: r.append(f"{path}: use_cudnn=False turns cuDNN off")
     return r
 
@@ -237,33 +253,30 @@ def cudnn_eligible(model,             # a Keras model (or layer)
                    padding:str="pre", # how its inputs are padded: "pre" (TextEncoder's default) or "post"
                   )->tuple:
     "`(eligible, reasons)`: whether every GRU/LSTM in `model` qualifies for cuDNN under Keras 3's rules, and why not."
-    if padding not in ("pre", "post"): raise ValueError(f"cudnn_eligible: padding must be 'pre' or 'post'; got {padding!r}.")
+    if padding not in ("pre", "post"):
+        raise ValueError(f"cudnn_eligible: padding must be 'pre' or 'post'; got {padding!r}.")
     walked = list(_walk(model)) if not isinstance(model, keras.Model) else [p for l in model.layers for p in _walk(l)]
     rnns = [(p, l) for p, l in walked if isinstance(l, layers.RNN)]
     if not rnns: return False, ["the model has no GRU or LSTM layer, so cuDNN does not apply"]
     reasons = [msg for p, l in rnns for msg in _rnn_reasons(p, l)]
     masking = [p for p, l in walked if getattr(l, "mask_zero", False) or isinstance(l, layers.Masking)]
     if masking and padding == "pre":
-        reasons.append(f"{masking[0]}: inputs are masked and pre-padded; cuDNN needs strictly right-padded masks: encode with "
-                       'TextEncoder(padding="post") and call cudnn_eligible(model, padding="post")')
+        reasons.append(f"{masking[0]}: inputs are masked and pre-padded; cuDNN needs strictly right-padded masks: "
+                       'encode with TextEncoder(padding="post") and call cudnn_eligible(model, padding="post")')
     return not reasons, reasons
 
 # %% ../nbs/03_model.ipynb #9497c719
-import weakref
-
-from .data import batch_plan, doc_lengths, padded_rows
-
 _FORWARD = weakref.WeakKeyDictionary()     # model -> {training: compiled forward pass}
 
 def _forward(model, training:bool):
-    "A compiled `x -> outputs` for `model`; in training mode it is stateless (BatchNorm statistics and seeds untouched)."
-    import keras
+    "A compiled `x -> outputs` for `model`; in training mode it is stateless (BatchNorm statistics, seeds untouched)."
     fns = _FORWARD.setdefault(model, {})
     if training in fns: return fns[training]
     ref = weakref.ref(model)                   # the compiled function must not keep the model alive
     def pure(tv, ntv, x): return ref().stateless_call(tv, ntv, x, training=training)[0]
     values = lambda: ([v.value for v in ref().trainable_variables], [v.value for v in ref().non_trainable_variables])
     backend = keras.config.backend()
+    # each backend's own package, imported only on that backend (the others need not be installed)
     if backend == "tensorflow":
         import tensorflow as tf
         fn = tf.function(lambda x: pure(*values(), x), reduce_retracing=True)
@@ -279,15 +292,14 @@ def _forward(model, training:bool):
     fns[training] = fn
     return fn
 
-def predict_probs(model,            # a Keras model ending in a softmax
-                  x:np.ndarray,     # encoded documents
-                  training:bool=False, # True: dropout and batch statistics on, model state untouched
-                  batch_size:int=256,  # documents per forward pass
-                  buckets:list|None=None, # length bucketing: the ladder of padded lengths (a run's `History.buckets`); None: pad to `x`'s width
-                  padding:str="pre",   # where `x` is padded, for bucketing
+def predict_probs(model,                  # a Keras model ending in a softmax
+                  x:np.ndarray,           # encoded documents
+                  training:bool=False,    # True: dropout and batch statistics on, model state untouched
+                  batch_size:int=256,     # documents per forward pass
+                  buckets:list|None=None, # ladder of padded lengths (a run's `History.buckets`); None: `x`'s width
+                  padding:str="pre",      # where `x` is padded, for bucketing
                  )->np.ndarray:
     "Predicted probabilities in inference mode, or in training mode without changing the model."
-    import keras
     x = np.asarray(x)
     out = np.zeros((len(x),) + tuple(model.output_shape[1:]), dtype="float32")
     if not len(x): return out
@@ -301,5 +313,5 @@ def predict_probs(model,            # a Keras model ending in a softmax
     fn = _forward(model, training)
     for idx, length in plan:
         xb = padded_rows(x, idx, length, padding) if width is not None else x[idx]
-        out[idx] = keras.ops.convert_to_numpy(fn(xb))
+        out[idx] = ops.convert_to_numpy(fn(xb))
     return out
