@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+# matplotlib, seaborn, scipy and sklearn are imported inside the functions that use them: this module imports fast
 
 from .callbacks import CURVES
 from .train import History
@@ -38,7 +39,8 @@ def plateau(curve,                 # values per epoch: a list, an array, or a Se
     if min_delta < 0: raise ValueError(f"plateau: min_delta is a relative improvement >= 0; got {min_delta}.")
     if epochs is None: epochs = curve.index if isinstance(curve, pd.Series) else np.arange(1, len(curve) + 1)
     vals, epochs = np.asarray(curve, dtype=float), list(epochs)
-    if vals.ndim != 1 or len(vals) == 0: raise ValueError("plateau: the curve must be a non-empty 1-d sequence of values.")
+    if vals.ndim != 1 or len(vals) == 0:
+        raise ValueError("plateau: the curve must be a non-empty 1-d sequence of values.")
     if len(epochs) != len(vals): raise ValueError(f"plateau: {len(epochs)} epoch numbers for {len(vals)} values.")
     v = vals if mode == "min" else -vals                 # minimise v either way
     ref, last = v[0], 0
@@ -47,7 +49,8 @@ def plateau(curve,                 # values per epoch: a list, an array, or a Se
         if v[i] < ref - min_delta * abs(ref): ref, last = v[i], i
     b = int(np.nanargmin(v))
     settled = len(v) - 1 - last >= patience
-    return Plateau(int(epochs[b]), float(vals[b]), int(epochs[last]) if settled else None, float(vals[last]) if settled else None)
+    if not settled: return Plateau(int(epochs[b]), float(vals[b]), None, None)
+    return Plateau(int(epochs[b]), float(vals[b]), int(epochs[last]), float(vals[last]))
 
 # %% ../nbs/07_diagnostics.ipynb #1ef4bf5b
 PLATEAU_CURVES = ("reported", "inference", "val")
@@ -72,11 +75,12 @@ GAP_TERMS = ("lag", "regularisation", "data_gap")
 def gap_decomposition(history:History, # a run recorded by `fit`
                       metric="loss",   # "loss", "acc", "f1", or a list of them
                      )->pd.DataFrame:
-    "Per epoch and metric: the four curves, the terms lag, regularisation and data gap, and their sum, total = reported − val."
+    "Per epoch and metric: the four curves, the gap terms (lag, regularisation, data gap) and total = reported − val."
     metrics = [metric] if isinstance(metric, str) else list(metric)
     ep, out = history.epochs, []
     for m in metrics:
-        if f"reported_{m}" not in ep: raise ValueError(f"gap_decomposition: unknown metric {m!r}; use 'loss', 'acc' or 'f1'.")
+        if f"reported_{m}" not in ep:
+            raise ValueError(f"gap_decomposition: unknown metric {m!r}; use 'loss', 'acc' or 'f1'.")
         d = pd.DataFrame({"metric": m, "epoch": ep.epoch, **{c: ep[f"{c}_{m}"] for c in CURVES}})
         d["lag"] = d.reported - d.train_mode
         d["regularisation"] = d.train_mode - d.inference
@@ -116,7 +120,8 @@ def plot_gap(decomp:pd.DataFrame, # from `gap_decomposition`
     "Stacked bars of lag, regularisation and data gap per epoch, with their sum (reported − val) as a line."
     import matplotlib.pyplot as plt
     d = decomp.query("metric == @metric").sort_values("epoch")
-    if d.empty: raise ValueError(f"plot_gap: no {metric!r} rows in the decomposition; compute it with metric={metric!r}.")
+    if d.empty:
+        raise ValueError(f"plot_gap: no {metric!r} rows in the decomposition; compute it with metric={metric!r}.")
     if ax is None: _, ax = plt.subplots(figsize=(7, 4))
     pos, neg = np.zeros(len(d)), np.zeros(len(d))
     for t in GAP_TERMS:
@@ -126,9 +131,10 @@ def plot_gap(decomp:pd.DataFrame, # from `gap_decomposition`
         pos, neg = pos + np.clip(v, 0, None), neg + np.clip(v, None, 0)
     ax.plot(d.epoch, d.total, "k.-", label="total: reported − val")
     ax.axhline(0, color="grey", lw=0.8)
-    what = decomp.attrs.get("loss_name", "loss") if metric == "loss" else _METRIC_LABEL.get(metric, metric)
+    label = _METRIC_LABEL.get(metric, metric)
+    what = decomp.attrs.get("loss_name", "loss") if metric == "loss" else label
     ax.set(xlabel="epoch", ylabel=f"difference in {what}",
-           title=f"{decomp.attrs.get('name', 'run')}: reported − validation {_METRIC_LABEL.get(metric, metric)}, decomposed")
+           title=f"{decomp.attrs.get('name', 'run')}: reported − validation {label}, decomposed")
     ax.legend(fontsize=8)
     return ax
 
@@ -183,7 +189,7 @@ def confusion(y_true,            # labels
               class_names:list,  # name of each class
               support=None,      # labels whose counts order the classes (default: `y_true`)
              )->pd.DataFrame:
-    "Row-normalised confusion matrix (rows: given label, columns: prediction), classes ordered by support, largest first."
+    "Row-normalised confusion matrix (rows: given label, columns: prediction), classes by support, largest first."
     from sklearn.metrics import confusion_matrix
     k = len(class_names)
     counts = np.bincount(np.asarray(y_true if support is None else support), minlength=k)
@@ -202,7 +208,8 @@ def plot_confusion(cm:pd.DataFrame, # from `confusion`
     k = len(cm)
     if ax is None: _, ax = plt.subplots(figsize=(min(4 + 0.22 * k, 14), min(3.5 + 0.2 * k, 13)))
     small = max(5, min(9, 300 // max(k, 1)))
-    annot = np.where(cm.values >= 0.005, np.vectorize(lambda v: f"{v:.2f}".lstrip("0"))(cm.values), "") if k <= 10 else False
+    two_digits = np.vectorize(lambda v: f"{v:.2f}".lstrip("0"))
+    annot = np.where(cm.values >= 0.005, two_digits(cm.values), "") if k <= 10 else False
     sns.heatmap(cm, ax=ax, cmap="Blues", norm=PowerNorm(0.5, vmin=0, vmax=1), square=True, annot=annot, fmt="",
                 annot_kws={"fontsize": small}, xticklabels=True, yticklabels=True,
                 cbar_kws={"label": "share of the row", "shrink": 0.6})
@@ -226,10 +233,13 @@ def suspicion_scores(history:History, # a run recorded by `fit` (per-document tr
                      method:str="aum",  # one of `SUSPECT_METHODS`
                     )->np.ndarray:
     "One score per tracked document of `split`, higher = more suspicious."
-    if split not in ("train", "val"): raise ValueError(f"suspicion_scores: split must be 'train' or 'val'; got {split!r}.")
-    if method not in SUSPECT_METHODS: raise ValueError(f"suspicion_scores: method must be one of {SUSPECT_METHODS}; got {method!r}.")
+    if split not in ("train", "val"):
+        raise ValueError(f"suspicion_scores: split must be 'train' or 'val'; got {split!r}.")
+    if method not in SUSPECT_METHODS:
+        raise ValueError(f"suspicion_scores: method must be one of {SUSPECT_METHODS}; got {method!r}.")
     if not len(history.docs.get("epochs", [])):
-        raise ValueError("suspicion_scores: the run recorded no per-document values; train with Tracking() (the default).")
+        raise ValueError("suspicion_scores: the run recorded no per-document values; "
+                         "train with Tracking() (the default).")
     margin, loss = np.asarray(history.docs[f"{split}_margin"]), np.asarray(history.docs[f"{split}_loss"])
     if method == "aum": return -margin.mean(axis=0)
     if method == "mean_loss": return loss.mean(axis=0)
@@ -245,24 +255,29 @@ def noise_detection_scores(scores,      # one score per document, higher = more 
     "AUROC, average precision and precision at k of a suspicion ranking against a known noise mask (scikit-learn)."
     from sklearn.metrics import average_precision_score, roc_auc_score
     scores, noisy = np.asarray(scores, dtype=float), np.asarray(noisy, dtype=bool)
-    if scores.shape != noisy.shape: raise ValueError(f"noise_detection_scores: {scores.shape} scores for {noisy.shape} noise flags.")
+    if scores.shape != noisy.shape:
+        raise ValueError(f"noise_detection_scores: {scores.shape} scores for {noisy.shape} noise flags.")
     if noisy.all() or not noisy.any():
         raise ValueError("noise_detection_scores: the noise mask must contain both noisy and clean documents.")
     k = int(noisy.sum()) if k is None else int(k)
     top = np.argsort(-scores, kind="stable")[:k]
-    return {"auroc": float(roc_auc_score(noisy, scores)), "average_precision": float(average_precision_score(noisy, scores)),
+    return {"auroc": float(roc_auc_score(noisy, scores)),
+            "average_precision": float(average_precision_score(noisy, scores)),
             "precision_at_k": float(noisy[top].mean()), "k": k, "noise_rate": float(noisy.mean())}
 
 # %% ../nbs/07_diagnostics.ipynb #2d307e3e
 def _split_positions(history:History, corpus, split:str)->np.ndarray:
     "Positions in `corpus` of the documents `suspicion_scores` scores, after checking that `corpus` is the run's split."
-    pos = np.asarray(history.docs["train_index"]) if split == "train" else np.arange(np.asarray(history.docs["val_margin"]).shape[1])
+    if split == "train": pos = np.asarray(history.docs["train_index"])
+    else: pos = np.arange(np.asarray(history.docs["val_margin"]).shape[1])
     ids = history.train_ids if split == "train" else history.val_ids
     if ids is not None and list(ids) != list(corpus.ids):
-        raise ValueError(f"suspects: the corpus ({getattr(corpus, 'name', '?')}, {len(corpus)} documents) is not the {split} "
-                         f"split this run ({history.name}) was trained on; pass the same {split} Corpus given to fit.")
+        raise ValueError(f"suspects: the corpus ({getattr(corpus, 'name', '?')}, {len(corpus)} documents) is not "
+                         f"the {split} split this run ({history.name}) was trained on; "
+                         f"pass the same {split} Corpus given to fit.")
     if len(pos) and pos.max() >= len(corpus):
-        raise ValueError(f"suspects: the run tracked document {pos.max()} of the {split} split, but the corpus has {len(corpus)}.")
+        raise ValueError(f"suspects: the run tracked document {pos.max()} of the {split} split, "
+                         f"but the corpus has {len(corpus)}.")
     return pos
 
 def suspects(history:History,    # a run recorded by `fit`
@@ -287,8 +302,9 @@ def suspects(history:History,    # a run recorded by `fit`
     else: pred = None if probs is None else np.asarray(probs)[rows].argmax(1)
     df["predicted"] = None if pred is None else [names[i] for i in pred]
     df["score"] = -scores[order] if method in ("aum", "final_margin") else scores[order]
-    df.attrs.update(method=method, score=("AUM (mean margin; lowest = most suspicious)" if method == "aum" else
-                                          "margin" if method == "final_margin" else f"{method.replace('_', ' ')} (highest = most suspicious)"))
+    what = ("AUM (mean margin; lowest = most suspicious)" if method == "aum" else "margin" if method == "final_margin"
+            else f"{method.replace('_', ' ')} (highest = most suspicious)")
+    df.attrs.update(method=method, score=what)
     if getattr(corpus, "noisy", None) is not None:
         df["noisy"] = np.asarray(corpus.noisy)[rows]
         df["true label"] = [names[i] for i in np.asarray(corpus.true_labels)[rows]]
@@ -302,10 +318,12 @@ def compare_rankings(history:History,    # a run recorded by `fit`
                     )->pd.DataFrame:
     "`noise_detection_scores` of each suspicion ranking, one row per method, best AUROC first."
     if getattr(corpus, "noisy", None) is None:
-        raise ValueError("compare_rankings: the corpus has no `noisy` mask; rankings can only be scored on planted noise (make_synthetic).")
+        raise ValueError("compare_rankings: the corpus has no `noisy` mask; "
+                         "rankings can only be scored on planted noise (make_synthetic).")
     noisy = np.asarray(corpus.noisy)[_split_positions(history, corpus, split)]
     rows = [{"method": m, **noise_detection_scores(suspicion_scores(history, split, m), noisy)} for m in methods]
-    return pd.DataFrame(rows).sort_values("auroc", ascending=False, kind="stable", ignore_index=True).set_index("method")
+    df = pd.DataFrame(rows).sort_values("auroc", ascending=False, kind="stable", ignore_index=True)
+    return df.set_index("method")
 
 # %% ../nbs/07_diagnostics.ipynb #0be4b23a
 def plot_suspects(history:History,   # a run recorded by `fit`
@@ -352,7 +370,8 @@ def compare_runs(histories,    # a list of `History`, or a dict name -> `History
     histories = list(histories)
     names = list(names) if names is not None else [h.meta.get("name", f"run {i + 1}") for i, h in enumerate(histories)]
     if len(names) != len(histories): raise ValueError(f"compare_runs: {len(names)} names for {len(histories)} runs.")
-    if len(set(names)) != len(names): raise ValueError(f"compare_runs: run names must differ; got {names}. Pass names=[...].")
+    if len(set(names)) != len(names):
+        raise ValueError(f"compare_runs: run names must differ; got {names}. Pass names=[...].")
     df = pd.concat([h.to_frame().assign(run=n) for h, n in zip(histories, names)], ignore_index=True)
     df["run"] = pd.Categorical(df.run, categories=names, ordered=True)
     df.attrs["loss_names"] = {n: h.loss_name for h, n in zip(histories, names)}
@@ -367,7 +386,8 @@ def plot_runs(frame:pd.DataFrame,  # from `compare_runs`
     import matplotlib.pyplot as plt, seaborn as sns
     runs = list(frame.run.cat.categories) if hasattr(frame.run, "cat") else list(dict.fromkeys(frame.run))
     palette = dict(zip(runs, sns.color_palette(n_colors=len(runs))))
-    if axes is None: _, axes = plt.subplots(1, len(curves), figsize=(4.2 * len(curves), 3.6), sharey=True, squeeze=False)
+    if axes is None:
+        _, axes = plt.subplots(1, len(curves), figsize=(4.2 * len(curves), 3.6), sharey=True, squeeze=False)
     axes = np.ravel(axes)
     d = frame.query("metric == @metric")
     for ax, c in zip(axes, curves):
@@ -375,19 +395,21 @@ def plot_runs(frame:pd.DataFrame,  # from `compare_runs`
                      marker=".", ax=ax, legend=ax is axes[-1])
         ax.set(title=CURVES[c], xlabel="epoch")
     losses = set(frame.attrs.get("loss_names", {}).values())
-    what = (losses.pop() if len(losses) == 1 else "loss (see each run)") if metric == "loss" else _METRIC_LABEL.get(metric, metric)
+    if metric != "loss": what = _METRIC_LABEL.get(metric, metric)
+    else: what = losses.pop() if len(losses) == 1 else "loss (see each run)"
     axes[0].set_ylabel(what)
     if axes[-1].get_legend(): axes[-1].legend(fontsize=8, title="run")
     return axes
 
 # %% ../nbs/07_diagnostics.ipynb #41e9cd5e
-def run_summary(history,             # a `History` from `fit`
-                patience:int=2,      # plateau rule (see `lossplateau.diagnostics.plateau`)
-                min_delta:float=0.01,
+def run_summary(history:History,      # a run recorded by `fit`
+                patience:int=2,       # plateau rule (see `plateau`)
+                min_delta:float=0.01, # smallest relative improvement that counts
                )->dict:
     "The numbers the analysis chapters compare runs by, for one run."
     ep = history.epochs
-    p = {c: plateau(ep[f"{c}_loss"].to_numpy(), patience, min_delta, epochs=ep.epoch.to_numpy()) for c in ("reported", "inference", "val")}
+    p = {c: plateau(ep[f"{c}_loss"].to_numpy(), patience, min_delta, epochs=ep.epoch.to_numpy())
+         for c in PLATEAU_CURVES}
     below = ep.epoch[ep.val_loss < ep.reported_loss]
     first, last = ep.iloc[0], ep.iloc[-1]
     return {"epochs": len(ep), "loss": history.loss_name,
@@ -407,4 +429,5 @@ def summarise_runs(runs:dict, # name -> `Run` or `History`
                    **kwargs,  # passed to `run_summary`
                   )->pd.DataFrame:
     "`run_summary` of several runs, one row each."
-    return pd.DataFrame({n: run_summary(getattr(r, "history", r), **kwargs) for n, r in runs.items()}).T.rename_axis("run")
+    rows = {n: run_summary(getattr(r, "history", r), **kwargs) for n, r in runs.items()}
+    return pd.DataFrame(rows).T.rename_axis("run")
