@@ -7,7 +7,7 @@ __all__ = ['KERNEL_NAME', 'REPORT_CHAPTERS', 'parameters_cell', 'declared_parame
            'execute_notebook', 'writable_dir', 'build_lock', 'build_book', 'build_report']
 
 # %% ../nbs/08_book.ipynb #a5669587
-import contextlib, json, os, shutil, subprocess, sys, tempfile, time
+import ast, contextlib, json, os, re, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
 from .core import BookError, atomic_write_bytes, fingerprint
@@ -25,7 +25,6 @@ def parameters_cell(nb # a notebook (nbformat)
 def declared_parameters(nb # a notebook (nbformat)
                        )->dict:
     "The names and default values assigned in the notebook's parameters cell."
-    import ast
     i = parameters_cell(nb)
     if i is None: return {}
     out = {}
@@ -46,28 +45,80 @@ def check_parameters(declared:dict, # from `declared_parameters`
         d = declared[k]
         ok = (d is None or v is None or type(v) is type(d) or (isinstance(d, float) and type(v) is int)
               or (isinstance(d, (list, dict)) and isinstance(v, type(d))))
-        if not ok: raise BookError(f"{where}: parameter {k!r} must be {type(d).__name__} like its default {d!r}; got {v!r}.")
+        if not ok:
+            raise BookError(f"{where}: parameter {k!r} must be {type(d).__name__} like its default {d!r}; got {v!r}.")
         out[k] = v
     return out
 
 # %% ../nbs/08_book.ipynb #ea95a60b
+def _directives(source:str)->list:
+    "The cell's nbdev `#|` lines, split into words: `#| eval: false` gives `['eval:', 'false']`."
+    return [l.strip()[2:].split() for l in source.splitlines() if l.strip().startswith("#|") and l.strip()[2:].split()]
+
+def _is_patch(d:ast.expr)->bool:
+    "Whether a decorator is fastcore's `@patch` or `@patch(...)`."
+    f = d.func if isinstance(d, ast.Call) else d
+    return (isinstance(f, ast.Name) and f.id == "patch") or (isinstance(f, ast.Attribute) and f.attr == "patch")
+
+def _documented_names(source:str)->list:
+    "Public functions, classes, their public methods and properties, and `@patch`-ed methods that `source` defines."
+    try: body = ast.parse(source).body
+    except SyntaxError: return []
+    names = []
+    for node in body:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or node.name.startswith("_"):
+            continue
+        if isinstance(node, ast.ClassDef):
+            methods = [m.name for m in node.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
+            names += [node.name] + [f"{node.name}.{m}" for m in methods if not m.startswith("_")]
+        elif any(_is_patch(d) for d in node.decorator_list):   # `def name(self:Cls)` or `self:(A, B)`
+            anno = node.args.args[0].annotation if node.args.args else None
+            names += [f"{c.id}.{node.name}" for c in (anno.elts if isinstance(anno, ast.Tuple) else [anno])
+                      if isinstance(c, ast.Name)]
+        else: names.append(node.name)
+    return list(dict.fromkeys(names))   # a property's setter repeats its name
+
+def _doc_cell(names:list, module:str|None):
+    "A code cell shown without its input: `show_doc` of each name, taken from the exported module when there is one."
+    import nbformat
+    pre = f"lossplateau.{module}." if module else ""
+    src = ("from IPython.display import display\nfrom lossplateau.core import show_doc\n"
+           + (f"import lossplateau.{module}\n" if module else "")
+           + "display(" + ",\n        ".join(f"show_doc({pre}{n})" for n in names) + ")")
+    cell = nbformat.v4.new_code_cell(src)
+    cell.metadata["tags"] = ["remove-input"]
+    return cell
+
 def prepare_for_book(nb # a notebook (nbformat), changed in place
                     )->object:
-    "Tag the parameters cell for papermill; hide nbdev's bookkeeping (`#| hide` cells, `#|` lines) and `#| echo: false` inputs from readers; show `#| eval: false` cells as code without running them."
+    "Ready a notebook for papermill and the book: parameters tagged, exported code folded under its API docs."
     import nbformat
-    i = parameters_cell(nb)
-    if i is not None: nb.cells[i].metadata["tags"] = ["parameters"]
-    for j, c in enumerate(nb.cells):
+    module = next((d[1] for c in nb.cells if c.cell_type == "code" for d in _directives(c.source)
+                   if d[0] == "default_exp" and len(d) > 1), None)
+    i = parameters_cell(nb)   # a library chapter's parameters are for its examples, not what its readers need
+    if i is not None: nb.cells[i].metadata["tags"] = ["parameters"] + (["remove-cell"] if module else [])
+    cells = []
+    for c in nb.cells:
+        cells.append(c)
         if c.cell_type != "code": continue
-        directives = [l.strip()[2:].split() for l in c.source.splitlines() if l.strip().startswith("#|")]
-        flags = {d[0] for d in directives if d}
-        if flags & {"hide", "default_exp"}: c.metadata.setdefault("tags", []).append("remove-cell")
-        if any(d[:2] == ["echo:", "false"] for d in directives): c.metadata.setdefault("tags", []).append("remove-input")
+        directives = _directives(c.source)
+        flags = {d[0] for d in directives}
         c.source = "\n".join(l for l in c.source.splitlines() if not l.strip().startswith("#|"))
-        if any(d[:2] == ["eval:", "false"] for d in directives):   # nbdev does not run it; neither does the book
-            nb.cells[j] = nbformat.v4.new_markdown_cell(f"```python\n{c.source}\n```")
+        tags = c.metadata.get("tags", [])
+        if flags & {"hide", "default_exp"}: tags.append("remove-cell")
+        if ["echo:", "false"] in directives: tags.append("remove-input")
+        if ["eval:", "false"] in directives:   # nbdev does not run it; neither does the book
+            cells[-1] = nbformat.v4.new_markdown_cell(f"```python\n{c.source}\n```")
+        elif flags & {"export", "exports"} and "hide" not in flags:
+            shown = "exports" in flags or any(re.fullmatch(r"code-fold:\s*(show|false)", " ".join(d)) for d in directives)
+            if not shown: tags.append("hide-input")
+            names = _documented_names(c.source)
+            if names: cells.append(_doc_cell(names, module))
+        if tags: c.metadata["tags"] = tags
+    nb.cells = cells
     return nb
 
+# %% ../nbs/08_book.ipynb #3b706830
 def execute_notebook(src,           # the notebook to run
                      dst,           # where to write the executed notebook
                      parameters:dict=None, # values to inject (checked against the notebook's defaults)
@@ -99,6 +150,9 @@ def execute_notebook(src,           # the notebook to run
                                 progress_bar=False, cwd=str(cwd or dst.parent), log_output=False)
         done = nbformat.read(dst, as_version=4)   # readers who open it in Jupyter get their usual kernel, not ours
         done.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+        if any({"parameters", "remove-cell"} <= set(c.metadata.get("tags", [])) for c in done.cells):
+            for c in done.cells:   # the cell papermill added goes where the parameters cell went
+                if "injected-parameters" in c.metadata.get("tags", []): c.metadata["tags"].append("remove-cell")
         nbformat.write(done, dst)
     except pm.PapermillExecutionError as e:
         raise BookError(f"{src} failed in cell {e.exec_count} ({e.ename}: {_error_line(e.evalue)}); "
@@ -114,13 +168,14 @@ def execute_notebook(src,           # the notebook to run
 KERNEL_NAME = "lossplateau-python"
 
 def _write_kernelspec(root:Path):
-    "A kernelspec that starts this very Python (`sys.executable`): a user's own `python3` kernelspec cannot take its place."
+    "A kernelspec that starts this very Python (`sys.executable`), so that a user's `python3` cannot take its place."
     d = root / "kernels" / KERNEL_NAME; d.mkdir(parents=True)
     spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
             "display_name": "Python 3 (lossplateau)", "language": "python"}
     (d / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
 
-_NOISE = ("Graph execution error", "Detected at node", "File \"", "[[", "Stack trace", "Traceback", "Error in user-defined function")
+_NOISE = ("Graph execution error", "Detected at node", "File \"", "[[", "Stack trace", "Traceback",
+          "Error in user-defined function")
 
 def _error_line(evalue)->str:
     "The informative line of a cell's error message (TensorFlow puts it after a generic first line), shortened."
@@ -138,7 +193,8 @@ def writable_dir(path # the output folder
         probe = path / ".write-test"
         probe.write_text("ok"); probe.unlink()
     except OSError as e:
-        raise BookError(f"{path}: cannot write the output there ({e.strerror or e}); choose another folder with --out.") from None
+        raise BookError(f"{path}: cannot write the output there ({e.strerror or e}); "
+                        "choose another folder with --out.") from None
     return path
 
 @contextlib.contextmanager
@@ -152,8 +208,8 @@ def build_lock(out:Path # the output folder
         try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             f.seek(0); who = f.read().strip() or "unknown"
-            raise BookError(f"{out}: another lossplateau build is writing there ({who}); wait for it to finish or choose "
-                            "another folder with --out.") from None
+            raise BookError(f"{out}: another lossplateau build is writing there ({who}); wait for it to finish or "
+                            "choose another folder with --out.") from None
         f.seek(0); f.truncate(); f.write(f"pid {os.getpid()}"); f.flush()
         yield
     finally: f.close()                          # the lock goes with the file (and with the process, if it is killed)
@@ -163,26 +219,29 @@ def _jobs(profile:dict, chapters:list, runs_dir:Path, profiles_path, src_dir:Pat
     nbs = resource_dir("nbs")
     def where(p):   # paths inside the output folder relative to the kernel's folder (`src_dir`): a moved book is reused
         p = Path(p).expanduser().resolve()
-        return os.path.relpath(p, src_dir) if src_dir is not None and p.is_relative_to(Path(src_dir).resolve().parent) else str(p)
-    shared = {"profile": profile["name"], "runs_dir": where(runs_dir), "profiles_path": where(profiles_path) if profiles_path else None}
+        inside = src_dir is not None and p.is_relative_to(Path(src_dir).resolve().parent)
+        return os.path.relpath(p, src_dir) if inside else str(p)
+    shared = {"profile": profile["name"], "runs_dir": where(runs_dir),
+              "profiles_path": where(profiles_path) if profiles_path else None}
     jobs = [(f"run_{n}", nbs / "20_run.ipynb", {**profile["common"], **shared, "run_name": n}) for n in run_specs(profile)]
     unknown = sorted(set(profile["chapters"]) - set(chapters))
-    if unknown: raise BookError(f"profile {profile['name']!r} sets parameters of {', '.join(map(repr, unknown))}, which is not a "
-                                f"chapter of this book; chapters: {', '.join(chapters)}.")
+    if unknown: raise BookError(f"profile {profile['name']!r} sets parameters of {', '.join(map(repr, unknown))}, "
+                                f"which is not a chapter of this book; chapters: {', '.join(chapters)}.")
     for ch in chapters:
-        if not (nbs / f"{ch}.ipynb").exists(): raise BookError(f"chapter {ch!r} is listed in the table of contents but {nbs / ch}.ipynb does not exist.")
+        if not (nbs / f"{ch}.ipynb").exists():
+            raise BookError(f"chapter {ch!r} is listed in the table of contents but {nbs / ch}.ipynb does not exist.")
         _check_chapter_names(profile, ch, nbs / f"{ch}.ipynb")
         jobs.append((ch, nbs / f"{ch}.ipynb", {**chapter_parameters(profile, ch), **shared}))
     return jobs
 
 def _check_chapter_names(profile:dict, chapter:str, nb_path:Path):
-    "A name under the profile's `chapters: CHAPTER:` must be one of that notebook's parameters (a typo is an error, not ignored)."
+    "A name under the profile's `chapters: CHAPTER:` must be one of that notebook's parameters (a typo is an error)."
     import nbformat
     own = profile["chapters"].get(chapter) or {}
     declared = declared_parameters(nbformat.read(nb_path, as_version=4))
     bad = sorted(set(own) - set(declared))
-    if bad: raise BookError(f"profile {profile['name']!r}, chapter {chapter!r}: unknown parameter(s) {', '.join(map(repr, bad))}; "
-                            f"the chapter's parameters: {', '.join(declared) or 'none'}.")
+    if bad: raise BookError(f"profile {profile['name']!r}, chapter {chapter!r}: unknown parameter(s) "
+                            f"{', '.join(map(repr, bad))}; the chapter's parameters: {', '.join(declared) or 'none'}.")
 
 def _library_fingerprint()->str:
     "Hash of the installed lossplateau code: a chapter is re-executed when the library it runs changes."
@@ -213,9 +272,9 @@ def _execute_all(jobs:list, src_dir:Path, profile:dict, progress:bool=True)->lis
 def _build_html(src_dir:Path, out:Path, toc:dict, progress:bool=True, intro:str|None=None)->Path:
     "Write the book's configuration next to the executed notebooks and run Jupyter Book; returns index.html."
     import yaml
-    book = resource_dir("book")
-    for f in book.iterdir():
-        if f.suffix in (".md", ".yml", ".png", ".css") and f.name not in ("_toc.yml", "profiles.yml"): shutil.copy(f, src_dir / f.name)
+    for f in resource_dir("book").iterdir():
+        if f.suffix in (".md", ".yml", ".png", ".css") and f.name not in ("_toc.yml", "profiles.yml"):
+            shutil.copy(f, src_dir / f.name)
     if intro is not None: (src_dir / "intro.md").write_text(intro, encoding="utf-8")
     (src_dir / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
     jb = Path(sys.executable).with_name("jupyter-book")
@@ -226,10 +285,10 @@ def _build_html(src_dir:Path, out:Path, toc:dict, progress:bool=True, intro:str|
     log.write_text(res.stdout + res.stderr, encoding="utf-8")
     index = out / "_build" / "html" / "index.html"
     if res.returncode != 0 or not index.exists():
-        import re
         errors = [l for l in re.sub(r"\x1b\[[0-9;]*m", "", res.stdout + res.stderr).splitlines()
                   if re.search(r"error|exception", l, re.I) and not l.startswith(" ")]
-        raise BookError(f"Jupyter Book failed (exit {res.returncode}): {errors[0] if errors else 'no message'}; full log: {log}")
+        raise BookError(f"Jupyter Book failed (exit {res.returncode}): {errors[0] if errors else 'no message'}; "
+                        f"full log: {log}")
     return index
 
 def build_book(profile:str="quick",      # smoke, quick or full
@@ -246,7 +305,7 @@ def build_book(profile:str="quick",      # smoke, quick or full
     out = writable_dir(out)
     src_dir, runs_dir = out / "src", out / "runs"
     toc = yaml.safe_load((resource_dir("book") / "_toc.yml").read_text(encoding="utf-8"))
-    chapters = [c["file"] for part in toc["parts"] for c in part.get("chapters", [])]
+    chapters = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part.get("chapters", [])]  # root: index
     t0 = time.perf_counter()
     jobs = _jobs(prof, chapters, runs_dir, profiles_path, src_dir)
     with build_lock(out):
@@ -258,9 +317,9 @@ def build_book(profile:str="quick",      # smoke, quick or full
     return index
 
 # %% ../nbs/08_book.ipynb #8c59d712
-REPORT_CHAPTERS = {     # the analysis chapters that read only the `question` run, with the parameters a report gives them
-    "11_gap": {},                                       # the gap decomposition, epoch by epoch
-    "13_classes_documents": {"synthetic_run": ""},      # per-class F1, confusion, suspicious documents (no planted noise)
+REPORT_CHAPTERS = {   # the analysis chapters that read only the `question` run, with the parameters a report gives them
+    "11_gap": {},                                    # the gap decomposition, epoch by epoch
+    "13_classes_documents": {"synthetic_run": ""},   # per-class F1, confusion, suspicious documents (no planted noise)
 }
 
 def build_report(data,                 # your corpus: CSV, TSV, JSONL, Parquet or a folder per class
@@ -269,32 +328,35 @@ def build_report(data,                 # your corpus: CSV, TSV, JSONL, Parquet o
                  profile:str="quick",  # schedule to use (the profile's `question` run, on your data)
                  out="lossplateau-report", # output folder
                  drop_invalid:bool=False,  # drop rows with empty text or label instead of failing
-                 vectors=None,         # pretrained word vectors (GloVe or word2vec text); None: word2vec on your training split
-                 progress:bool=True,
+                 vectors=None,         # pretrained word vectors (GloVe or word2vec text); None: word2vec on the data
+                 progress:bool=True,   # print each notebook with its time
                 )->Path:
     "Run the analysis on your corpus and build an HTML report; returns index.html."
     import yaml
     corpus = read_corpus(data, text=text, label=label, drop_invalid=drop_invalid)
-    if vectors is not None: load_vectors(vectors); vectors = Path(vectors).expanduser().resolve()   # a broken file fails now
+    if vectors is not None:                          # a broken file fails now
+        load_vectors(vectors); vectors = Path(vectors).expanduser().resolve()
     prof = get_profile(profile)
-    stratified_split(corpus, val_size=run_specs(prof).get("question", {}).get("val_size", 0.3))  # fails early on tiny classes
-    out = writable_dir(out)
     base = run_specs(prof).get("question", {})
+    stratified_split(corpus, val_size=base.get("val_size", 0.3))   # fails early on classes too small to split
+    out = writable_dir(out)
     data = Path(data).expanduser().resolve()
     spec = {**{k: v for k, v in base.items() if k in RUN_DEFAULTS}, "corpus": "file", "path": str(data),
             "text": text, "label": label, "drop_invalid": drop_invalid, "n_docs": None, "noise": 0.0, "val_shift": 0.0,
             "vectors": str(vectors or "")}
     files = (sorted(data.rglob("*")) if data.is_dir() else [data]) + ([vectors] if vectors else [])
-    stamp = [[str(f), f.stat().st_size, f.stat().st_mtime_ns] for f in files if f.is_file()]   # an edited corpus is a new report
+    stamp = [[str(f), f.stat().st_size, f.stat().st_mtime_ns] for f in files if f.is_file()]   # edited corpus: new report
     check_run_spec(spec)
     with build_lock(out):
         report_profiles = out / "report-profiles.yml"
+        chapters = {c: {**prof["chapters"].get(c, {}), **p} for c, p in REPORT_CHAPTERS.items()}
         atomic_write_bytes(report_profiles, yaml.safe_dump({"report": {
             "description": f"{profile} profile on {data.name}", "data": stamp, "common": prof["common"],
-            "chapters": {c: {**prof["chapters"].get(c, {}), **p} for c, p in REPORT_CHAPTERS.items()}, "runs": {"question": spec}}}).encode())
+            "chapters": chapters, "runs": {"question": spec}}}).encode())
         rprof = get_profile("report", report_profiles)
         src_dir, runs_dir = out / "src", out / "runs"
-        names = _execute_all(_jobs(rprof, list(REPORT_CHAPTERS), runs_dir, report_profiles, src_dir), src_dir, rprof, progress)
+        jobs = _jobs(rprof, list(REPORT_CHAPTERS), runs_dir, report_profiles, src_dir)
+        names = _execute_all(jobs, src_dir, rprof, progress)
         toc = {"format": "jb-book", "root": "intro", "parts": [
             {"caption": f"Report on {data.name}", "chapters": [{"file": n} for n in names if not n.startswith("run_")]},
             {"caption": "Training runs", "chapters": [{"file": n} for n in names if n.startswith("run_")]}]}
@@ -304,6 +366,7 @@ def build_report(data,                 # your corpus: CSV, TSV, JSONL, Parquet o
     return index
 
 def _report_intro(data, corpus, profile:str)->str:
+    "The report's front page: the corpus, its size and imbalance, and the table of contents."
     import html
     return (f"# Loss-plateau report: {html.escape(Path(data).name)}\n\n"
             f"{len(corpus)} documents in {corpus.n_classes} classes (largest/smallest {corpus.imbalance():.0f}x), "

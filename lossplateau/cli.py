@@ -11,9 +11,11 @@ from pathlib import Path
 
 # %% ../nbs/09_cli.ipynb #fe134420
 def _profiles_help()->str:
+    "The profiles and their descriptions, for `--help` (% escaped for argparse)."
     from lossplateau.runs import load_profiles
-    try: return "; ".join(f"{k}: {(v or {}).get('description', '')}" for k, v in load_profiles().items()).replace("%", "%%")
+    try: profiles = load_profiles()
     except Exception: return "smoke, quick, full"
+    return "; ".join(f"{k}: {(v or {}).get('description', '')}" for k, v in profiles.items()).replace("%", "%%")
 
 def make_parser()->argparse.ArgumentParser:
     "The argument parser of the `lossplateau` command."
@@ -21,52 +23,60 @@ def make_parser()->argparse.ArgumentParser:
                                 "earlier? Build the book, or run the same analysis on your own corpus.")
     p.add_argument("--debug", action="store_true", help="show full tracebacks instead of one-line errors")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show full tracebacks instead of one-line errors")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show full tracebacks instead of one-line errors")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
     b = sub.add_parser("book", parents=[common], help="execute every chapter with a profile and build the HTML book",
-                       description="Execute every run and chapter with papermill using a profile's parameters, then build "
-                                   "the HTML book with Jupyter Book. Finished runs and unchanged chapters are reused, so an "
-                                   "interrupted build resumes.")
+                       description="Execute every run and chapter with papermill using a profile's parameters, then "
+                                   "build the HTML book with Jupyter Book. Finished runs and unchanged chapters are "
+                                   "reused, so an interrupted build resumes.")
     b.add_argument("--profile", default="quick", help=f"parameter profile (default: quick). {_profiles_help()}")
-    b.add_argument("--out", default="lossplateau-book", help="output folder: executed notebooks, runs, HTML (default: %(default)s)")
+    b.add_argument("--out", default="lossplateau-book",
+                   help="output folder: executed notebooks, runs, HTML (default: %(default)s)")
     r = sub.add_parser("report", parents=[common], help="run the analysis on your corpus and write an HTML report",
                        description="Train the question's model on your corpus with a profile's schedule and write the "
                                    "executed analysis notebooks and an HTML report.")
-    r.add_argument("data", help="your corpus: .csv, .tsv, .jsonl, .parquet (optionally compressed) or a folder with one sub-folder per class")
+    r.add_argument("data", help="your corpus: .csv, .tsv, .jsonl, .parquet (optionally compressed) or a folder with "
+                                "one sub-folder per class")
     r.add_argument("--text", default="text", help="name of the text column (default: %(default)s)")
     r.add_argument("--label", default="label", help="name of the label column (default: %(default)s)")
     r.add_argument("--profile", default="quick", help="schedule to use: the profile's `question` run (default: quick)")
     r.add_argument("--out", default="lossplateau-report", help="output folder (default: %(default)s)")
-    r.add_argument("--drop-invalid", action="store_true", help="drop rows with an empty text or label (counted in a warning) instead of failing")
-    r.add_argument("--vectors", help="pretrained word vectors, GloVe or word2vec text format, optionally .gz (default: word2vec "
-                                     "trained on your training split)")
+    r.add_argument("--drop-invalid", action="store_true",
+                   help="drop rows with an empty text or label (counted in a warning) instead of failing")
+    r.add_argument("--vectors", help="pretrained word vectors, GloVe or word2vec text format, optionally .gz "
+                                     "(default: word2vec trained on your training split)")
     t = sub.add_parser("train", parents=[common], help="train one run and save its history",
-                       description="Train one run of a profile (optionally on your corpus with --data) and save it under --out, "
-                                   "resumably; prints the per-epoch curves.")
+                       description="Train one run of a profile (optionally on your corpus with --data) and save it "
+                                   "under --out, resumably; prints the per-epoch curves.")
     t.add_argument("--profile", default="quick", help="profile whose run to train (default: quick)")
     t.add_argument("--run", default="question", help="run name within the profile (default: %(default)s)")
     t.add_argument("--data", help="train on your corpus instead of the run's (CSV, TSV, JSONL, Parquet or folder)")
     t.add_argument("--text", default="text", help="text column with --data (default: %(default)s)")
     t.add_argument("--label", default="label", help="label column with --data (default: %(default)s)")
-    t.add_argument("--vectors", help="pretrained word vectors, GloVe or word2vec text format (default: word2vec on the training split)")
+    t.add_argument("--vectors", help="pretrained word vectors, GloVe or word2vec text format "
+                                     "(default: word2vec on the training split)")
     t.add_argument("--epochs", type=int, help="override the run's number of epochs")
     t.add_argument("--out", default="lossplateau-runs", help="runs folder (default: %(default)s)")
     return p
 
 # %% ../nbs/09_cli.ipynb #54d3aa20
 def _train(args):
+    "`lossplateau train`: one run of a profile, optionally on the user's corpus, printed epoch by epoch."
     from lossplateau.core import BookError
     from lossplateau.book import writable_dir
     from lossplateau.runs import get_profile, run_specs, train_run
     from lossplateau.data import load_vectors, read_corpus
     specs = run_specs(get_profile(args.profile))
-    if args.run not in specs: raise BookError(f"profile {args.profile!r} has no run {args.run!r}; its runs: {', '.join(specs)}.")
+    if args.run not in specs:
+        raise BookError(f"profile {args.profile!r} has no run {args.run!r}; its runs: {', '.join(specs)}.")
     spec = dict(specs[args.run])
     if args.data:
         read_corpus(args.data, text=args.text, label=args.label)      # fail before training
-        spec.update(corpus="file", path=str(Path(args.data).expanduser().resolve()), text=args.text, label=args.label, n_docs=None)
+        spec.update(corpus="file", path=str(Path(args.data).expanduser().resolve()), text=args.text, label=args.label,
+                    n_docs=None)
     if args.vectors:
-        load_vectors(args.vectors)                                    # a broken file fails now, not after the corpus is encoded
+        load_vectors(args.vectors)                          # a broken file fails now, not after the corpus is encoded
         spec["vectors"] = str(Path(args.vectors).expanduser().resolve())
     if args.epochs is not None: spec["epochs"] = args.epochs
     run = train_run(args.run, spec, writable_dir(args.out))
@@ -90,8 +100,8 @@ def main(argv:list=None # arguments (default: sys.argv[1:])
         lines = [l.strip() for l in str(e).splitlines() if l.strip()]
         msg = lines[0] if lines else type(e).__name__
         expected = isinstance(e, (DataError, BookError, ValueError, OSError))
-        print(f"lossplateau {args.command}: error: {msg}" + ("" if expected else f" ({type(e).__name__}; --debug shows the traceback)"),
-              file=sys.stderr)
+        hint = "" if expected else f" ({type(e).__name__}; --debug shows the traceback)"
+        print(f"lossplateau {args.command}: error: {msg}{hint}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"lossplateau {args.command}: interrupted; run the same command again to resume.", file=sys.stderr)

@@ -55,8 +55,10 @@ def run_specs(profile:dict # a profile from `get_profile`
     "The profile's runs, each with its `base` chain resolved (later keys win; `model` dicts merge)."
     raw = profile["runs"]
     def resolve(name, seen=()):
-        if name in seen: raise BookError(f"profile {profile['name']!r}: runs {' -> '.join(seen + (name,))} form a cycle of `base`.")
-        if name not in raw: raise BookError(f"profile {profile['name']!r}: unknown run {name!r} (runs: {', '.join(raw)}).")
+        if name in seen:
+            raise BookError(f"profile {profile['name']!r}: runs {' -> '.join(seen + (name,))} form a cycle of `base`.")
+        if name not in raw:
+            raise BookError(f"profile {profile['name']!r}: unknown run {name!r} (runs: {', '.join(raw)}).")
         spec = dict(raw[name] or {})
         base = spec.pop("base", None)
         if base is None: return spec
@@ -71,9 +73,10 @@ def chapter_parameters(profile:dict, # a profile from `get_profile`
     return {**profile["common"], **profile["chapters"].get(chapter, {})}
 
 # %% ../nbs/06_runs.ipynb #4e06383f
+#| code-fold: show
 RUN_DEFAULTS = dict(
     corpus="foldoc",      # "foldoc" (embedded), "synthetic" (planted truth) or "file" (your corpus: path, text, label)
-    n_classes=48, n_docs=None,             # corpus size (foldoc: the n_classes largest subjects; n_docs: a stratified sample)
+    n_classes=48, n_docs=None,   # corpus size (foldoc: the n_classes largest subjects; n_docs: a stratified sample)
     imbalance=40.0, noise=0.0, val_shift=0.0, signal=0.3, overlap=0.3,   # synthetic corpus only
     path=None, text="text", label="label", drop_invalid=False, # corpus="file" only
     val_size=0.3,                          # the question's 70/30 stratified split
@@ -81,9 +84,10 @@ RUN_DEFAULTS = dict(
     loss="focal", gamma=2.0,               # "focal" (with gamma) or "crossentropy"
     optimizer="adam", learning_rate=1e-4, momentum=0.9, batch_size=32, epochs=10, patience=None,
     num_words=20000, vector_dim=100, vector_epochs=5,
-    vectors="",                            # pretrained word vectors (GloVe or word2vec text file); "": word2vec on the training split
+    vectors="",           # pretrained word vectors (GloVe or word2vec text file); "": word2vec on the training split
     track_every=1, track_max_docs=None, seed=0)
 
+# %% ../nbs/06_runs.ipynb #18c59795
 def check_run_spec(spec:dict # run parameters (missing ones take RUN_DEFAULTS)
                   )->dict:
     "The full run parameters, with unknown keys and wrong types rejected."
@@ -93,11 +97,13 @@ def check_run_spec(spec:dict # run parameters (missing ones take RUN_DEFAULTS)
     out = {**RUN_DEFAULTS, **spec}
     for k, v in out.items():
         d = RUN_DEFAULTS[k]
-        ok = (v is None or d is None or isinstance(v, type(d)) or (isinstance(d, float) and isinstance(v, int) and not isinstance(v, bool)))
+        ok = (v is None or d is None or isinstance(v, type(d))
+              or (isinstance(d, float) and isinstance(v, int) and not isinstance(v, bool)))
         if not ok: raise BookError(f"run parameter {k!r} must be {type(d).__name__}; got {v!r}.")
     if out["corpus"] not in ("foldoc", "synthetic", "file"):
         raise BookError(f"run parameter 'corpus' must be 'foldoc', 'synthetic' or 'file'; got {out['corpus']!r}.")
-    if out["corpus"] == "file" and not out["path"]: raise BookError("corpus='file' needs path= (and text=, label= columns).")
+    if out["corpus"] == "file" and not out["path"]:
+        raise BookError("corpus='file' needs path= (and text=, label= columns).")
     if out["vectors"] and not Path(out["vectors"]).expanduser().is_file():
         raise BookError(f"run parameter 'vectors': {out['vectors']}: no such file.")
     return out
@@ -109,8 +115,9 @@ def make_corpus(spec:dict # run parameters
     s = check_run_spec(spec)
     if s["corpus"] == "foldoc": c = load_foldoc(s["n_classes"])
     elif s["corpus"] == "synthetic":
-        c = make_synthetic(s["n_docs"] or 6000, s["n_classes"], s["imbalance"], signal=s["signal"], overlap=s["overlap"],
-                           noise=s["noise"], val_shift=s["val_shift"], val_size=s["val_size"], seed=s["seed"])
+        c = make_synthetic(s["n_docs"] or 6000, s["n_classes"], s["imbalance"], signal=s["signal"],
+                           overlap=s["overlap"], noise=s["noise"], val_shift=s["val_shift"], val_size=s["val_size"],
+                           seed=s["seed"])
     else: c = read_corpus(s["path"], text=s["text"], label=s["label"], drop_invalid=s["drop_invalid"])
     if s["corpus"] != "synthetic" and s["n_docs"] and s["n_docs"] < len(c):
         name = f"{c.name} (sample of {s['n_docs']})"
@@ -131,7 +138,7 @@ class Run:
 def train_run(name:str,        # run name
               spec:dict,       # run parameters (see RUN_DEFAULTS)
               runs_dir=None,   # folder for resumable runs (None: in memory only)
-              progress:bool=True,
+              progress:bool=True,   # show a progress bar while training
              )->Run:
     "Train (or reuse, if `runs_dir` holds it finished) the run `name` described by `spec`."
     s = check_run_spec(spec)
@@ -139,19 +146,21 @@ def train_run(name:str,        # run name
     config = (BiGRUConfig.gpu if s["gpu"] else BiGRUConfig)(**s["model"])
     loss = FocalLoss(gamma=s["gamma"]) if s["loss"] == "focal" else s["loss"]
     vectors = load_vectors(s["vectors"]) if s["vectors"] else None
-    h = fit(config, train, val, vectors=vectors, epochs=s["epochs"], batch_size=s["batch_size"], optimizer=s["optimizer"],
-            learning_rate=s["learning_rate"], momentum=s["momentum"], loss=loss, seed=s["seed"], run_dir=runs_dir,
-            track=Tracking(every=s["track_every"], max_docs=s["track_max_docs"]), num_words=s["num_words"],
-            vector_dim=s["vector_dim"], vector_epochs=s["vector_epochs"], patience=s["patience"], name=name, progress=progress)
+    h = fit(config, train, val, vectors=vectors, epochs=s["epochs"], batch_size=s["batch_size"],
+            optimizer=s["optimizer"], learning_rate=s["learning_rate"], momentum=s["momentum"], loss=loss,
+            seed=s["seed"], run_dir=runs_dir, track=Tracking(every=s["track_every"], max_docs=s["track_max_docs"]),
+            num_words=s["num_words"], vector_dim=s["vector_dim"], vector_epochs=s["vector_epochs"],
+            patience=s["patience"], name=name, progress=progress)
     return Run(name, s, h, train, val)
 
 def get_run(name:str,            # a run of the profile
             profile:str="smoke", # profile name
             runs_dir=None,       # where the book keeps its runs (None: train in memory)
             profiles_path=None,  # profiles file (default: the book's)
-            progress:bool=True,
+            progress:bool=True,  # show a progress bar while training
            )->Run:
     "The profile's run `name`: loaded if `runs_dir` holds it finished, else trained now."
     specs = run_specs(get_profile(profile, profiles_path))
-    if name not in specs: raise BookError(f"profile {profile!r} has no run {name!r}; its runs: {', '.join(specs) or 'none'}.")
+    if name not in specs:
+        raise BookError(f"profile {profile!r} has no run {name!r}; its runs: {', '.join(specs) or 'none'}.")
     return train_run(name, specs[name], runs_dir, progress)

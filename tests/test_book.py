@@ -1,6 +1,7 @@
 """The book end to end: `lossplateau book --profile smoke` from a clean state, its resumption, the built HTML in a
-real browser (headless Chromium), and `lossplateau report` on a small CSV."""
-import json, os, shutil, signal, subprocess, sys, time
+real browser (headless Chromium), library chapters that read as documentation, and `lossplateau report` on a small
+CSV."""
+import inspect, importlib, json, os, re, shutil, signal, subprocess, sys, time
 from pathlib import Path
 
 import numpy as np
@@ -31,18 +32,81 @@ def _chapters():
 
 
 def test_smoke_book_has_every_chapter_executed_without_errors(book):
+    from lossplateau.book import declared_parameters
     out, stdout = book
     html = out / "_build" / "html"
     assert (html / "index.html").exists()
     profiles = yaml.safe_load((ROOT / "book" / "profiles.yml").read_text())
     runs = [f"run_{r}" for r in profiles["smoke"].get("runs", {})]
-    for name in _chapters() + runs:
+    for name in ["index"] + _chapters() + runs:
         assert (html / f"{name}.html").exists(), f"{name}.html missing"
         nb = nbformat.read(out / "src" / f"{name}.ipynb", as_version=4)
         errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
         assert not errors, f"{name}: {errors[0]['ename']}: {errors[0]['evalue']}"
-        assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells), f"{name}: no parameters injected"
+        source = nbformat.read(ROOT / "nbs" / f"{'20_run' if name.startswith('run_') else name}.ipynb", as_version=4)
+        if declared_parameters(source):                   # papermill injects only the parameters a notebook declares
+            assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells), f"{name}: none injected"
         assert f"{name}: done in" in stdout
+
+
+def test_front_page_links_every_chapter():
+    "nbs/index.ipynb is the book's root, and its chapter list names every chapter of the table of contents."
+    toc = yaml.safe_load((ROOT / "book" / "_toc.yml").read_text())
+    assert toc["root"] == "index"
+    nb = nbformat.read(ROOT / "nbs" / "index.ipynb", as_version=4)
+    linked = re.findall(r"\]\(([\w.-]+)\.ipynb\)", "\n".join(c.source for c in nb.cells if c.cell_type == "markdown"))
+    assert linked == _chapters(), "the front page's chapter list differs from book/_toc.yml (order included)"
+
+
+def _page(out, name):
+    from bs4 import BeautifulSoup
+    return BeautifulSoup((out / "_build" / "html" / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def test_front_page_of_the_built_book(book):
+    out, _ = book
+    page = _page(out, "index")
+    assert page.find("h1").get_text().strip("#¶ ") == "lossplateau"
+    main = page.find("main") or page
+    hrefs = {a["href"].split("#")[0] for a in main.find_all("a", href=True)}
+    missing = [c for c in _chapters() if f"{c}.html" not in hrefs]
+    assert not missing, f"the front page does not link {missing}"
+    assert "Quarto" not in main.get_text()                       # no build notes on the front page
+
+
+@pytest.mark.parametrize("chapter,module,example", [
+    ("00_core", "core", ("fingerprint", "hex digits to keep")), ("06_runs", "runs", ("get_run", "a run of the profile")),
+    ("08_book", "book", ("build_book", "smoke, quick or full")), ("09_cli", "cli", ("main", "default: sys.argv[1:]"))])
+def test_library_chapters_show_docs_not_source(book, chapter, module, example):
+    """Every exported function and class of the chapter's module has a heading, its signature and a table with a row
+    per parameter (described by its docments comment); every exported `def` is folded behind the "show code" toggle."""
+    out, _ = book
+    page = _page(out, chapter)
+    mod = importlib.import_module(f"lossplateau.{module}")
+    documented = [n for n in mod.__all__ if inspect.isfunction(getattr(mod, n)) or inspect.isclass(getattr(mod, n))]
+    assert len(documented) >= 2
+    rubrics = {r.get_text().strip("#¶ \n"): r for r in page.select(".rubric")}
+    for name in documented:
+        assert name in rubrics, f"{chapter}: no documentation heading for {name}"
+        obj = getattr(mod, name)
+        try: params = [p for p in inspect.signature(obj).parameters if p not in ("self", "cls")]
+        except (TypeError, ValueError): continue                  # exception classes: heading and docstring only
+        if not params: continue
+        table = rubrics[name].find_next("table")
+        cells = [td.get_text().strip() for td in table.select("tbody tr td:first-child")]
+        assert [c.lstrip("*") for c in cells[:len(params)]] == params, f"{chapter}: {name}'s parameter table: {cells}"
+    name, comment = example
+    assert comment in rubrics[name].find_next("table").get_text()     # a parameter's docments comment, as its details
+    inputs = page.select("div.cell_input")
+    for name in documented:
+        source = [i for i in inputs if re.search(rf"^(def|class) {name}\b", i.get_text(), re.M)]
+        assert source, f"{chapter}: the source of {name} is missing (it should be there, folded)"
+        for i in source:
+            folded = i.find_parent("details") is not None and "tag_hide-input" in i.find_parent("div", class_="cell")["class"]
+            assert folded, f"{chapter}: the source of {name} is shown unfolded"
+    inserted = [i for i in inputs if re.search(rf"^import lossplateau\.{module}$", i.get_text(), re.M)]
+    assert not inserted, "the cells that call show_doc should show no input"
+    assert not [i for i in inputs if i.get_text().lstrip().startswith("# Parameters")], "parameters shown"
 
 
 def test_second_build_reuses_everything(book):
@@ -113,7 +177,7 @@ def test_book_in_headless_chromium(book, tmp_path):
         requests = []
         page.on("request", lambda r: requests.append(r.url))
         n_images = 0
-        for name in ["intro"] + _chapters():
+        for name in ["index"] + _chapters():
             page.goto((html / f"{name}.html").as_uri(), wait_until="load")
             broken = page.evaluate("[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
             assert not broken, f"{name}: images that did not load: {broken}"

@@ -14,7 +14,8 @@ def test_wheel_contains_corpus_and_licences(tmp_path):
     for f in ["lossplateau/data.py", "lossplateau/corpora/foldoc.jsonl.gz", "lossplateau/corpora/FOLDOC.md",
               "lossplateau/corpora/GFDL-1.3.txt", "lossplateau/cli.py", "lossplateau/_resources/nbs/20_run.ipynb",
               "lossplateau/_resources/nbs/05_train.ipynb", "lossplateau/_resources/book/profiles.yml",
-              "lossplateau/_resources/book/_config.yml", "lossplateau/_resources/book/intro.md"]:
+              "lossplateau/_resources/book/_config.yml", "lossplateau/_resources/book/_toc.yml",
+              "lossplateau/_resources/nbs/index.ipynb"]:
         assert f in names, f"{f} missing from {wheel.name}"
     cfg = configparser.ConfigParser(delimiters=["="]); cfg.read(ROOT / "settings.ini")
     meta = next(n for n in names if n.endswith("METADATA"))
