@@ -12,9 +12,8 @@ from pathlib import Path
 
 from .core import BookError
 from .data import load_foldoc, load_vectors, make_synthetic, read_corpus, stratified_split
-from .losses import FocalLoss
-from .model import BiGRUConfig
-from .train import Tracking, fit
+# losses, model and train (and with them Keras and TensorFlow) are imported by `train_run` when a run is trained, so
+# that `lossplateau report` and `book` check their input, and fail in one line, before TensorFlow starts.
 
 # %% ../nbs/06_runs.ipynb #98582313
 def resource_dir(name:str # "nbs" (notebooks) or "book" (configuration and profiles)
@@ -141,6 +140,9 @@ def train_run(name:str,        # run name
               progress:bool=True,   # show a progress bar while training
              )->Run:
     "Train (or reuse, if `runs_dir` holds it finished) the run `name` described by `spec`."
+    from lossplateau.losses import FocalLoss   # Keras and TensorFlow from here on (see the imports above)
+    from lossplateau.model import BiGRUConfig
+    from lossplateau.train import Tracking, fit
     s = check_run_spec(spec)
     train, val = make_corpus(s)
     config = (BiGRUConfig.gpu if s["gpu"] else BiGRUConfig)(**s["model"])

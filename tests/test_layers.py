@@ -26,3 +26,12 @@ def test_imports_point_down_and_never_at_private_names():
         for dep, names in imports(m):
             assert ORDER.index(dep) < ORDER.index(m), f"{m} imports {dep}, which is not below it"
             assert not [n for n in names if n.startswith("_")], f"{m} imports private names {names} from {dep}"
+
+
+def test_the_command_line_checks_input_before_tensorflow_starts():
+    "Bad input fails in one line: importing the CLI, the book and the runs must not start Keras (TensorFlow prints)."
+    import subprocess, sys
+    code = ("import sys, lossplateau.cli, lossplateau.book, lossplateau.runs, lossplateau.data; "
+            "print(sorted(m for m in ('keras', 'tensorflow') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", out
