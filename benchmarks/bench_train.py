@@ -137,7 +137,7 @@ def worker(a, variant, seed):
                   jit_compile=False if variant == "B_noxla" else "auto")
         ep = h.epochs
         x_tr, x_va = h.encoder.transform(train), h.encoder.transform(val)
-        buckets = h.meta["buckets"]
+        buckets = h.buckets
         pk = dict(buckets=buckets, padding=h.encoder.padding)
         predict_probs(h.model, x_va, **pk)
         t_inf = min(_timed(lambda: predict_probs(h.model, x_va, **pk)) for _ in range(2))
