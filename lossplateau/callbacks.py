@@ -14,8 +14,9 @@ import keras
 import numpy as np
 
 from .core import TrainingError
+from .data import doc_lengths, shuffled_plan
 from .losses import margins, per_document_loss, score
-from .model import predict_probs
+from .model import batchnorm_statistics, dropout_slots, predict_probs, recalibrated
 
 # %% ../nbs/04_callbacks.ipynb #05cc4a3a
 def reseed_dropout(model,     # a Keras model
@@ -69,34 +70,68 @@ class TerminateOnNaN(keras.callbacks.TerminateOnNaN):
                             "empty or extreme documents.")
 
 # %% ../nbs/04_callbacks.ipynb #d91bfd40
-TRACKED = {"train_mode": "train set, training mode", "inference": "train set, inference mode",
-           "val": "validation, inference mode"}
+TRACKED = {"train_mode": "train set, training mode", "train_mode_bn": "train set, training mode without dropout",
+           "recal_batched": "train set, population statistics, batch padding",
+           "inference_recal": "train set, population statistics", "val_recal": "validation, population statistics",
+           "inference": "train set, inference mode", "val": "validation, inference mode"}
 CURVES = {"reported": "reported (running mean, training mode)", **TRACKED}
 
 class CurveTracker(keras.callbacks.Callback):
-    "At each epoch's end: the training set in training and inference mode, and validation, scored into `logs`."
+    "At each epoch's end: the training and validation sets scored in each mode, into `logs`."
     def __init__(self, x_train, y_train, # encoded training documents and integer labels
                  x_val, y_val,           # validation documents and labels
                  loss,                   # the training loss (a Keras loss), applied per document
-                 batch_size:int=256,     # documents per scoring pass (does not affect training)
-                 buckets:list|None=None, # the run's length buckets (None: score at full width)
-                 padding:str="pre",      # where documents are padded
+                 batch_size:int=256,     # documents per inference pass (does not affect training)
+                 buckets:list|None=None, # the run's length buckets (None: full width)
+                 padding:str|None="pre", # where documents are padded (None: not token sequences)
+                 train_plan=None,        # `epoch -> that epoch's training batches` (None: a seeded shuffled plan)
+                 train_batch_size:int=32,  # the batch size of that seeded plan
                 ):
         super().__init__()
         self.x_train, self.y_train, self.x_val, self.y_val, self.loss = x_train, y_train, x_val, y_val, loss
-        self.pass_kw, self.outputs = dict(batch_size=batch_size, buckets=buckets, padding=padding), {}
+        self.pass_kw, self.outputs = dict(batch_size=batch_size, buckets=buckets, padding=padding or "pre"), {}
+        self.train_plan, self.train_batch_size = train_plan, train_batch_size
+
+    def plan(self, epoch:int)->list:
+        "The batches of training epoch `epoch` (from 1), scored in training mode."
+        if self.train_plan is not None: return self.train_plan(epoch)
+        kw = self.pass_kw
+        lengths = doc_lengths(self.x_train, kw["padding"]) if kw["buckets"] else None
+        return shuffled_plan(len(self.x_train), self.train_batch_size, np.random.default_rng([0, epoch]), lengths,
+                             kw["buckets"])
+
+    def _repadded(self, plan:list)->list:
+        "The batches' documents padded longer than their own length bucket, as `(indices, the batch's length)`."
+        buckets, padding = self.pass_kw["buckets"], self.pass_kw["padding"]
+        if not buckets: return []
+        if not hasattr(self, "_own"):
+            ladder = np.asarray(buckets)
+            self._own = ladder[np.minimum(np.searchsorted(ladder, doc_lengths(self.x_train, padding)), len(ladder) - 1)]
+        return [(idx[self._own[idx] != n], n) for idx, n in plan if n is not None and (self._own[idx] != n).any()]
+
     def on_epoch_begin(self, epoch, logs=None): self.t0 = time.perf_counter()
     def on_epoch_end(self, epoch, logs=None):
-        t1 = time.perf_counter()
-        p_inf = predict_probs(self.model, self.x_train, False, **self.pass_kw)
-        p_trm = predict_probs(self.model, self.x_train, True, **self.pass_kw)
-        p_val = predict_probs(self.model, self.x_val, False, **self.pass_kw)
-        passes = (("inference", p_inf, self.y_train), ("train_mode", p_trm, self.y_train), ("val", p_val, self.y_val))
-        for curve, p, y in passes:
-            self.outputs[curve] = (per_document_loss(self.loss, y, p), p)
-        for curve, y in (("train_mode", self.y_train), ("inference", self.y_train), ("val", self.y_val)):
+        t1, m, kw, x, xv = time.perf_counter(), self.model, self.pass_kw, self.x_train, self.x_val
+        plan = self.plan(epoch + 1)
+        p = {"train_mode": predict_probs(m, x, True, plan=plan, padding=kw["padding"], seed=epoch + 1)}
+        p["train_mode_bn"] = (predict_probs(m, x, True, plan=plan, padding=kw["padding"], dropout=False)
+                              if dropout_slots(m) else p["train_mode"])
+        p["inference"], p["val"] = predict_probs(m, x, False, **kw), predict_probs(m, xv, False, **kw)
+        stats, repad = batchnorm_statistics(m, x, **kw), self._repadded(plan)
+        with recalibrated(m, stats):            # no BatchNorm: no statistics, the moving-average passes again
+            p["inference_recal"] = predict_probs(m, x, False, **kw) if stats else p["inference"]
+            p["val_recal"] = predict_probs(m, xv, False, **kw) if stats else p["val"]
+            p["recal_batched"] = p["inference_recal"].copy()
+            if repad:
+                again = predict_probs(m, x, False, plan=repad, padding=kw["padding"])
+                for idx, _ in repad: p["recal_batched"][idx] = again[idx]
+        for curve in TRACKED:
+            y = self.y_val if curve.startswith("val") else self.y_train
+            self.outputs[curve] = (per_document_loss(self.loss, y, p[curve]), p[curve])
             logs.update({f"{curve}_{k}": v for k, v in score(*self.outputs[curve], y).items()})
+        logs["penalty"] = float(sum(keras.ops.convert_to_numpy(v) for v in m.losses)) if m.losses else 0.0
         logs.update(train_seconds=t1 - self.t0, track_seconds=time.perf_counter() - t1)
+
 
 # %% ../nbs/04_callbacks.ipynb #834b95fc
 class Recorder(keras.callbacks.Callback):
@@ -107,6 +142,7 @@ class Recorder(keras.callbacks.Callback):
         row = {"epoch": epoch + 1, **{f"reported_{k}": float(logs[k]) for k in ("loss", "acc", "f1") if k in logs}}
         tracked = [f"{c}_{k}" for c in TRACKED for k in ("loss", "acc", "f1")]
         row.update({name: float(logs[name]) for name in tracked if name in logs})
+        if "penalty" in logs: row["penalty"] = float(logs["penalty"])
         row["lr"] = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
         row.update({k: float(logs[k]) for k in ("train_seconds", "track_seconds") if k in logs})
         best = min((r["val_loss"] for r in self.history.records if "val_loss" in r), default=np.inf)

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['LONG_DOC', 'Corpus', 'load_foldoc', 'make_synthetic', 'read_corpus', 'stratified_split', 'tokenize', 'TextEncoder',
            'train_vectors', 'load_vectors', 'embedding_matrix', 'bucket_lengths', 'doc_lengths', 'batch_plan',
-           'padded_rows']
+           'shuffled_plan', 'padded_rows']
 
 # %% ../nbs/01_data.ipynb #737183c8
 import bz2, csv, difflib, gzip, json, lzma, re, warnings, zlib
@@ -656,6 +656,18 @@ def batch_plan(lengths,                  # tokens per document (`doc_lengths`)
     batches += [rest[i:i + batch_size] for i in range(0, len(rest), batch_size)]
     plan = [(idx, int(buckets[b[idx].max()])) for idx in batches]
     return [plan[i] for i in rng.permutation(len(plan))] if rng is not None else plan
+
+# %% ../nbs/01_data.ipynb #5e38a051
+def shuffled_plan(n:int,                # documents
+                  batch_size:int,       # documents per batch
+                  rng,                  # a NumPy generator, e.g. `np.random.default_rng([seed, epoch])`
+                  lengths=None,         # tokens per document (`doc_lengths`), for bucketing
+                  buckets:list|None=None, # the ladder of padded lengths; None: no bucketing
+                 )->list:
+    "A training epoch's batches `(document indices, padded length)`: bucketed, or a permutation (length None)."
+    if buckets: return batch_plan(lengths, batch_size, buckets, rng)
+    perm = rng.permutation(n)
+    return [(perm[i:i + batch_size], None) for i in range(0, n, batch_size)]
 
 # %% ../nbs/01_data.ipynb #8186893e
 def padded_rows(x:np.ndarray,      # padded documents, `(n, max_len)`

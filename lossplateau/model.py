@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['BiGRUConfig', 'MaskedGlobalAveragePooling1D', 'MaskedGlobalMaxPooling1D', 'build_bigru', 'bigru_param_count',
-           'cudnn_eligible', 'predict_probs']
+           'cudnn_eligible', 'predict_probs', 'dropout_slots', 'without_dropout', 'batchnorm_layers', 'recalibrated',
+           'batchnorm_statistics']
 
 # %% ../nbs/03_model.ipynb #c20042ad
-import dataclasses, weakref
+import contextlib, dataclasses, weakref
 from dataclasses import dataclass, asdict, fields
 
 import numpy as np
@@ -266,20 +267,28 @@ def cudnn_eligible(model,             # a Keras model (or layer)
     return not reasons, reasons
 
 # %% ../nbs/03_model.ipynb #9497c719
-_FORWARD = weakref.WeakKeyDictionary()     # model -> {training: compiled forward pass}
+_FORWARD = weakref.WeakKeyDictionary()     # model -> {(training, dropout): compiled forward pass}
 
-def _forward(model, training:bool):
-    "A compiled `x -> outputs` for `model`; in training mode it is stateless (BatchNorm statistics, seeds untouched)."
+def _forward(model, training:bool, dropout:bool=True):
+    "A compiled `x -> outputs` for `model`; stateless in training mode (BatchNorm statistics, seeds untouched)."
     fns = _FORWARD.setdefault(model, {})
-    if training in fns: return fns[training]
+    if (training, dropout) in fns: return fns[training, dropout]
     ref = weakref.ref(model)                   # the compiled function must not keep the model alive
-    def pure(tv, ntv, x): return ref().stateless_call(tv, ntv, x, training=training)[0]
+    def pure(tv, ntv, x):
+        with (contextlib.nullcontext() if dropout else without_dropout(ref())):   # rates are read when traced
+            return ref().stateless_call(tv, ntv, x, training=training)[0]
     values = lambda: ([v.value for v in ref().trainable_variables], [v.value for v in ref().non_trainable_variables])
     backend = keras.config.backend()
     # each backend's own package, imported only on that backend (the others need not be installed)
     if backend == "tensorflow":
         import tensorflow as tf
-        fn = tf.function(lambda x: pure(*values(), x), reduce_retracing=True)
+        traced = {}       # one graph per input dtype and rank, with every dimension unknown: each batch shape runs the
+        def fn(x):        # same graph, so results do not depend on which shapes happened to be traced first
+            key = (str(x.dtype), x.ndim)
+            if key not in traced:
+                spec = tf.TensorSpec([None] * x.ndim, tf.as_dtype(x.dtype))
+                traced[key] = tf.function(lambda t: pure(*values(), t), input_signature=[spec])
+            return traced[key](x)
     elif backend == "jax":
         import jax
         jitted = jax.jit(pure)
@@ -289,8 +298,19 @@ def _forward(model, training:bool):
         def fn(x):
             with torch.no_grad(): return pure(*values(), x)
     else: fn = lambda x: pure(*values(), x)
-    fns[training] = fn
+    fns[training, dropout] = fn
     return fn
+
+def _inference_plan(x:np.ndarray, batch_size:int, buckets:list|None, padding:str)->list:
+    "Batches in corpus order, each document padded to its own bucket: a document's output does not depend on its batch."
+    width = x.shape[1] if x.ndim > 1 else None
+    if not buckets or width is None:
+        return [(np.arange(i, min(i + batch_size, len(x))), width) for i in range(0, len(x), batch_size)]
+    ladder = [b for b in buckets if b < width] + [width]
+    return batch_plan(doc_lengths(x, padding), batch_size, ladder, pool_leftovers=False)
+
+def _batch(x:np.ndarray, idx, length, padding:str)->np.ndarray:
+    return padded_rows(x, idx, length, padding) if length is not None and x.ndim > 1 else x[idx]
 
 def predict_probs(model,                  # a Keras model ending in a softmax
                   x:np.ndarray,           # encoded documents
@@ -298,20 +318,94 @@ def predict_probs(model,                  # a Keras model ending in a softmax
                   batch_size:int=256,     # documents per forward pass
                   buckets:list|None=None, # ladder of padded lengths (a run's `History.buckets`); None: `x`'s width
                   padding:str="pre",      # where `x` is padded, for bucketing
+                  dropout:bool=True,      # False: training mode without dropout (batch statistics only)
+                  plan:list|None=None,    # the batches `(indices, padded length)` to use, e.g. a training epoch's
+                  seed:int=0,             # seeds the dropout masks in training mode (new masks for every batch)
                  )->np.ndarray:
     "Predicted probabilities in inference mode, or in training mode without changing the model."
     x = np.asarray(x)
     out = np.zeros((len(x),) + tuple(model.output_shape[1:]), dtype="float32")
     if not len(x): return out
-    width = x.shape[1] if x.ndim > 1 else None
-    if buckets and width is not None:
-        ladder = [b for b in buckets if b < width] + [width]
-        # every document padded to its own bucket in both modes (one partial batch per bucket): otherwise padding
-        # would leak into the regularisation term (training mode - inference mode) of an unmasked model
-        plan = batch_plan(doc_lengths(x, padding), batch_size, ladder, pool_leftovers=False)
-    else: plan = [(np.arange(i, min(i + batch_size, len(x))), width) for i in range(0, len(x), batch_size)]
-    fn = _forward(model, training)
-    for idx, length in plan:
-        xb = padded_rows(x, idx, length, padding) if width is not None else x[idx]
-        out[idx] = ops.convert_to_numpy(fn(xb))
+    fn = _forward(model, training, dropout)
+    states = [v for v in model.non_trainable_variables if v.path.endswith("seed_generator_state")] if training else []
+    saved = [ops.convert_to_numpy(v) for v in states]
+    try:
+        for k, (idx, length) in enumerate(plan if plan is not None else _inference_plan(x, batch_size, buckets, padding)):
+            for i, v in enumerate(states):     # as in training, each batch draws its own masks
+                v.assign(np.array([np.random.default_rng([seed, k, i]).integers(1, 2**31 - 1), 0], dtype=saved[i].dtype))
+            out[idx] = ops.convert_to_numpy(fn(_batch(x, idx, length, padding)))
+    finally:
+        for v, s in zip(states, saved): v.assign(s)
     return out
+
+# %% ../nbs/03_model.ipynb #48089af2
+def dropout_slots(model)->list:
+    "`(object, attribute)` of every dropout rate above 0 in `model`: dropout layers' `rate`, RNN cells' dropouts."
+    slots = []
+    for _, layer in _walk(model):
+        if "Dropout" in type(layer).__name__ and getattr(layer, "rate", 0) > 0: slots.append((layer, "rate"))
+        cell = getattr(layer, "cell", None)
+        for c in [cell] + list(getattr(cell, "cells", [])):
+            slots += [(c, a) for a in ("dropout", "recurrent_dropout") if (getattr(c, a, 0) or 0) > 0]
+    return slots
+
+@contextlib.contextmanager
+def without_dropout(model):
+    "Inside the block every dropout rate of `model` is 0; on leaving it they are restored."
+    slots = dropout_slots(model)
+    saved = [getattr(o, a) for o, a in slots]
+    try:
+        for o, a in slots: setattr(o, a, 0.0)
+        yield slots
+    finally:
+        for (o, a), v in zip(slots, saved): setattr(o, a, v)
+
+# %% ../nbs/03_model.ipynb #e1a5110a
+def batchnorm_layers(model)->list:
+    "Every `BatchNormalization` layer of `model`, inside sub-models and wrappers too."
+    return [layer for _, layer in _walk(model) if isinstance(layer, layers.BatchNormalization)]
+
+_FEATURES = weakref.WeakKeyDictionary()    # model -> a model with the same inputs whose outputs are BatchNorm inputs
+
+def _batchnorm_moments(model, bns:list, x:np.ndarray, batch_size:int, buckets, padding:str)->list:
+    "Mean and variance of each BatchNorm layer's input over `x`, in inference mode (one pass)."
+    if model not in _FEATURES: _FEATURES[model] = keras.Model(model.inputs, [b.input for b in bns])
+    fn, acc = _forward(_FEATURES[model], False), [None] * len(bns)
+    for idx, length in _inference_plan(x, batch_size, buckets, padding):
+        outs = fn(_batch(x, idx, length, padding))
+        for i, (b, z) in enumerate(zip(bns, outs if len(bns) > 1 else [outs])):
+            z = np.asarray(ops.convert_to_numpy(z), dtype=np.float64)
+            z = np.moveaxis(z, b.axis, -1).reshape(-1, z.shape[b.axis])
+            s = np.array([len(z), *z.sum(0)]), (z ** 2).sum(0)
+            acc[i] = s if acc[i] is None else (acc[i][0] + s[0], acc[i][1] + s[1])
+    out = []
+    for (n_sum, sq) in acc:
+        n, mean = n_sum[0], n_sum[1:] / n_sum[0]
+        out.append((mean, np.maximum(sq / n - mean ** 2, 0.0)))
+    return out
+
+@contextlib.contextmanager
+def recalibrated(model, stats:list):
+    "Inside the block each BatchNorm layer of `model` uses `stats` (from `batchnorm_statistics`) as its moving averages."
+    bns = batchnorm_layers(model)
+    saved = [(ops.convert_to_numpy(b.moving_mean), ops.convert_to_numpy(b.moving_variance)) for b in bns]
+    try:
+        for b, (m, v) in zip(bns, stats):
+            b.moving_mean.assign(m.astype(saved[0][0].dtype)); b.moving_variance.assign(v.astype(saved[0][1].dtype))
+        yield model
+    finally:
+        for b, (m, v) in zip(bns, saved): b.moving_mean.assign(m); b.moving_variance.assign(v)
+
+def batchnorm_statistics(model,                  # a functional or sequential Keras model
+                         x:np.ndarray,           # the documents whose statistics to compute (the training set)
+                         batch_size:int=256,     # documents per forward pass
+                         buckets:list|None=None, # the run's length buckets (None: `x`'s width)
+                         padding:str="pre",      # where `x` is padded
+                        )->list:
+    "Population mean and variance of each BatchNorm layer's input over `x` under the current weights."
+    bns = batchnorm_layers(model)
+    if not bns: return []
+    stats = _batchnorm_moments(model, bns, x, batch_size, buckets, padding)
+    for _ in bns[1:]:                          # a deeper layer's input depends on the statistics of those before it
+        with recalibrated(model, stats): stats = _batchnorm_moments(model, bns, x, batch_size, buckets, padding)
+    return stats

@@ -19,8 +19,8 @@ from fastcore.basics import patch
 from .callbacks import (CURVES, BatchLossRecorder, CurveTracker, DocumentTracker, DropoutReseeder,
                                    ProgressBar, Recorder, ResumableEarlyStopping, RunCommitter, TerminateOnNaN)
 from .core import DataError, TrainingError, atomic_write_bytes, fingerprint, json_default
-from .data import (Corpus, TextEncoder, batch_plan, bucket_lengths, doc_lengths, embedding_matrix,
-                              padded_rows, train_vectors)
+from .data import (Corpus, TextEncoder, bucket_lengths, doc_lengths, embedding_matrix, padded_rows,
+                              shuffled_plan, train_vectors)
 from .losses import FocalLoss, describe_loss
 from .model import BiGRUConfig, build_bigru, cudnn_eligible, predict_probs
 
@@ -99,9 +99,9 @@ def epochs(self:History)->pd.DataFrame:
 
 @patch
 def to_frame(self:History)->pd.DataFrame:
-    "Tidy long frame: epoch, curve, metric, value."
+    "Tidy long frame: epoch, curve, metric, value (the curves this history recorded)."
     rows = [{"epoch": r["epoch"], "curve": c, "metric": m, "value": r[f"{c}_{m}"]}
-            for r in self.records for c in CURVES for m in ("loss", "acc", "f1")]
+            for r in self.records for c in CURVES for m in ("loss", "acc", "f1") if f"{c}_{m}" in r]
     return pd.DataFrame(rows)
 
 @patch
@@ -164,11 +164,12 @@ def load(cls:History, path # a folder written by `save`
 # %% ../nbs/05_train.ipynb #b75767b9
 @patch
 def plot(self:History, metric:str="loss", # "loss", "acc" or "f1"
+         curves=("reported", "train_mode", "inference", "val"), # which of `CURVES` to draw
          ax=None,                           # matplotlib axes (default: a new figure)
         ):
-    "The four curves of `metric` against epoch."
+    "Curves of `metric` against epoch: by default the reported loss, training and inference mode, and validation."
     import matplotlib.pyplot as plt, seaborn as sns
-    df = self.to_frame().query("metric == @metric").assign(curve=lambda d: d.curve.map(CURVES))
+    df = self.to_frame().query("metric == @metric and curve in @curves").assign(curve=lambda d: d.curve.map(CURVES))
     if ax is None: _, ax = plt.subplots(figsize=(7, 4))
     sns.lineplot(data=df, x="epoch", y="value", hue="curve", style="curve", markers=True, dashes=False, ax=ax)
     ax.set(ylabel={"loss": f"{self.loss_name}, mean per document", "acc": "accuracy", "f1": "macro-F1"}[metric],
@@ -308,11 +309,7 @@ class EpochBatches:
         "The batches of `epoch` as `(document indices, padded length)` (length None: full width)."
         if self._plan[0] != epoch:
             rng = np.random.default_rng([self.seed, epoch])
-            if self.data.buckets: plan = batch_plan(self.lengths, self.batch_size, self.data.buckets, rng)
-            else:
-                perm = rng.permutation(len(self.y))
-                plan = [(perm[i:i + self.batch_size], None) for i in range(0, len(perm), self.batch_size)]
-            self._plan = (epoch, plan)
+            self._plan = (epoch, shuffled_plan(len(self.y), self.batch_size, rng, self.lengths, self.data.buckets))
         return self._plan[1]
 
     def sizes(self, epoch:int)->list:
@@ -413,7 +410,7 @@ def _run_params(data:TrainData, loss, optimizer, learning_rate, momentum, batch_
               "optimizer": optimizer if isinstance(optimizer, str) else _describe(optimizer),
               "learning_rate": learning_rate, "momentum": momentum if optimizer == "sgd" else None,
               "batch_size": batch_size, "seed": seed, "patience": patience, "track": asdict(track),
-              "bucketing": data.buckets is not None, "tracking_version": 2}
+              "bucketing": data.buckets is not None, "tracking_version": 3}
     if xla is not None: params["jit_compile"] = xla       # XLA's numbers differ in the last bits: a different run
     return params
 
@@ -460,7 +457,7 @@ def _callbacks(h:History, data:TrainData, batches:EpochBatches, loss, track, epo
                progress:bool)->list:
     "The callbacks of a run, in the order they must run (see the callbacks chapter)."
     curves = CurveTracker(data.x_train, data.y_train, data.x_val, data.y_val, loss, track.batch_size, data.buckets,
-                          data.padding or "pre")
+                          data.padding, train_plan=batches.plan)
     return [DropoutReseeder(seed), BatchLossRecorder(h, batches.sizes), TerminateOnNaN(h), curves, Recorder(h),
             DocumentTracker(h, curves, track.every, epochs), ResumableEarlyStopping(h, patience), RunCommitter(h),
             ProgressBar(h, epochs, progress, _header(h, data))]

@@ -2,7 +2,7 @@
 
 `python tests/reference_run.py OUT.json` trains it and writes its history (timings aside). The file in
 `tests/data/` was written by the code before `fit` became a loop over callbacks (commit 01ef26c);
-`tests/test_fit_reference.py` trains the same run with today's code and compares.
+`tests/test_fit_reference.py` trains the same runs with today's code and compares.
 """
 import json, os, sys
 

@@ -1,11 +1,14 @@
-"""The restructuring of `fit` into callbacks changed no number: today's code retrains the reference runs of
-`tests/reference_run.py` and must reproduce the histories recorded by the code before it (timings aside)."""
+"""Training is unchanged by the restructuring of `fit` into callbacks (#13) and by the new tracking passes (#14):
+today's code retrains the reference runs of `tests/reference_run.py` and must reproduce the histories recorded
+by the code before both (timings aside). The one recorded curve that changed on purpose is `train_mode`: since
+#14 the training-mode pass scores the epoch's own training batches instead of batches of 256 in corpus order."""
 import json, subprocess, sys
 from pathlib import Path
 
 import numpy as np
 
 HERE = Path(__file__).parent
+CHANGED_ON_PURPOSE = ("train_mode_loss", "train_mode_acc", "train_mode_f1")
 
 
 def test_fit_reproduces_the_recorded_reference_histories(tmp_path):
@@ -15,10 +18,12 @@ def test_fit_reproduces_the_recorded_reference_histories(tmp_path):
     assert sorted(now) == sorted(ref) == ["bucketed", "built", "padded"]
     for run in ref:
         a, b = now[run], ref[run]
-        assert [sorted(r) for r in a["records"]] == [sorted(r) for r in b["records"]], run
+        assert [r["epoch"] for r in a["records"]] == [r["epoch"] for r in b["records"]], run
         for ra, rb in zip(a["records"], b["records"]):
-            for k in rb:   # the same machine gives identical numbers; another CPU may differ in the last bits
-                np.testing.assert_allclose(ra[k], rb[k], rtol=1e-5, atol=1e-7, err_msg=f"{run}, epoch {rb['epoch']}: {k}")
+            assert set(rb) <= set(ra), f"{run}: recorded fields missing: {set(rb) - set(ra)}"
+            for k in set(rb) - set(CHANGED_ON_PURPOSE):   # the same machine gives identical numbers; another CPU
+                np.testing.assert_allclose(ra[k], rb[k], rtol=1e-5, atol=1e-7,   # may differ in the last bits
+                                           err_msg=f"{run}, epoch {rb['epoch']}: {k}")
         assert [len(x) for x in a["batch_losses"]] == [len(x) for x in b["batch_losses"]], run
         for xa, xb in zip(a["batch_losses"], b["batch_losses"]):
             np.testing.assert_allclose(xa, xb, rtol=1e-5, atol=1e-6, err_msg=f"{run}: batch losses")

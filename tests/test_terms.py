@@ -1,0 +1,62 @@
+"""Knock-out controls for the gap decomposition: each term must vanish, within the stated tolerance, when its cause
+is removed, and must not vanish when it is present. The runs are made once by `tests/terms_job.py`."""
+import json, subprocess, sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+HERE = Path(__file__).parent
+EXACT = 1e-5        # float32 round-off of the same function computed by two compiled passes
+PRESENT = 1e-3      # a term whose cause is present must be larger than this in some epoch
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    out = tmp_path_factory.mktemp("terms") / "terms.json"
+    subprocess.run([sys.executable, str(HERE / "terms_job.py"), str(out)], check=True, timeout=900)
+    return json.loads(out.read_text())
+
+
+def biggest(run, term): return max(abs(v) for v in run[term])
+
+
+def test_the_terms_add_up_to_reported_minus_val(runs):
+    terms = ("penalty", "lag", "dropout", "batch_stats", "padding", "data_gap", "stale_stats")
+    for name, r in runs.items():
+        np.testing.assert_allclose(np.sum([r[t] for t in terms], axis=0), r["total"], atol=1e-9, err_msg=name)
+
+
+def test_dropout_term_vanishes_without_dropout_and_not_with_it(runs):
+    assert biggest(runs["question"], "dropout") > PRESENT and biggest(runs["no_batchnorm"], "dropout") > PRESENT
+    for name in ("no_dropout", "neither", "no_dropout_lr0", "l2"):
+        assert biggest(runs[name], "dropout") < EXACT, name
+
+
+def test_batchnorm_terms_vanish_without_batchnorm_and_not_with_it(runs):
+    for name in ("question", "no_dropout"):
+        assert biggest(runs[name], "batch_stats") > PRESENT and biggest(runs[name], "stale_stats") > PRESENT, name
+    for name in ("no_batchnorm", "neither", "l2"):
+        assert biggest(runs[name], "batch_stats") < EXACT and biggest(runs[name], "stale_stats") == 0, name
+
+
+def test_lag_vanishes_when_the_weights_do_not_move(runs):
+    assert biggest(runs["no_dropout"], "lag") > PRESENT                          # trained: the weights moved
+    assert biggest(runs["no_dropout_lr0"], "lag") < EXACT                        # learning rate 0: exactly none
+    assert biggest(runs["l2_lr0"], "lag") < EXACT                                # and the penalty is not in the lag
+    r = runs["question_lr0"]                                                    # with dropout: only dropout's noise
+    assert biggest(r, "lag") < 3 * np.sqrt(2) * r["train_mode_sd"], (r["lag"], r["train_mode_sd"])
+
+
+def test_data_gap_is_within_sampling_noise_when_nothing_was_learned(runs):
+    for name in ("question_lr0", "no_dropout_lr0"):
+        r = runs[name]
+        assert abs(r["data_gap"][-1]) < 2 * r["data_gap_se"], (name, r["data_gap"], r["data_gap_se"])
+
+
+def test_penalty_term_is_the_sum_of_the_model_losses(runs):
+    for name in ("l2", "l2_lr0"):
+        assert runs[name]["penalty"][-1] == pytest.approx(runs[name]["model_losses"], rel=1e-6)
+        assert runs[name]["penalty"][-1] > 0.01
+    for name in ("question", "neither"):
+        assert runs[name]["penalty"] == [0.0, 0.0]
