@@ -327,7 +327,8 @@ def predict_probs(model,                  # a Keras model ending in a softmax
     out = np.zeros((len(x),) + tuple(model.output_shape[1:]), dtype="float32")
     if not len(x): return out
     fn = _forward(model, training, dropout)
-    states = [v for v in model.non_trainable_variables if v.path.endswith("seed_generator_state")] if training else []
+    masks = training and dropout      # only then are dropout's generators read (and reseeded here, then restored)
+    states = [v for v in model.non_trainable_variables if v.path.endswith("seed_generator_state")] if masks else []
     saved = [ops.convert_to_numpy(v) for v in states]
     try:
         for k, (idx, length) in enumerate(plan if plan is not None else _inference_plan(x, batch_size, buckets, padding)):
