@@ -16,7 +16,7 @@ import numpy as np
 from .core import TrainingError
 from .data import doc_lengths, shuffled_plan
 from .losses import margins, per_document_loss, score
-from .model import batchnorm_statistics, dropout_slots, predict_probs, recalibrated
+from .model import dropout_slots, inference_with_statistics, predict_probs, recalibrated
 
 # %% ../nbs/04_callbacks.ipynb #05cc4a3a
 def reseed_dropout(model,     # a Keras model
@@ -116,8 +116,8 @@ class CurveTracker(keras.callbacks.Callback):
         p = {"train_mode": predict_probs(m, x, True, plan=plan, padding=kw["padding"], seed=epoch + 1)}
         p["train_mode_bn"] = (predict_probs(m, x, True, plan=plan, padding=kw["padding"], dropout=False)
                               if dropout_slots(m) else p["train_mode"])
-        p["inference"], p["val"] = predict_probs(m, x, False, **kw), predict_probs(m, xv, False, **kw)
-        stats, repad = batchnorm_statistics(m, x, **kw), self._repadded(plan)
+        (p["inference"], stats), p["val"] = inference_with_statistics(m, x, **kw), predict_probs(m, xv, False, **kw)
+        repad = self._repadded(plan)
         with recalibrated(m, stats):            # no BatchNorm: no statistics, the moving-average passes again
             p["inference_recal"] = predict_probs(m, x, False, **kw) if stats else p["inference"]
             p["val_recal"] = predict_probs(m, xv, False, **kw) if stats else p["val"]

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['BiGRUConfig', 'MaskedGlobalAveragePooling1D', 'MaskedGlobalMaxPooling1D', 'build_bigru', 'bigru_param_count',
            'cudnn_eligible', 'predict_probs', 'dropout_slots', 'without_dropout', 'batchnorm_layers', 'recalibrated',
-           'batchnorm_statistics']
+           'inference_with_statistics', 'batchnorm_statistics']
 
 # %% ../nbs/03_model.ipynb #c20042ad
 import contextlib, dataclasses, weakref
@@ -366,24 +366,26 @@ def batchnorm_layers(model)->list:
     "Every `BatchNormalization` layer of `model`, inside sub-models and wrappers too."
     return [layer for _, layer in _walk(model) if isinstance(layer, layers.BatchNormalization)]
 
-_FEATURES = weakref.WeakKeyDictionary()    # model -> a model with the same inputs whose outputs are BatchNorm inputs
+_FEATURES = weakref.WeakKeyDictionary()    # model -> the same model with its BatchNorm layers' inputs as extra outputs
 
-def _batchnorm_moments(model, bns:list, x:np.ndarray, batch_size:int, buckets, padding:str)->list:
-    "Mean and variance of each BatchNorm layer's input over `x`, in inference mode (one pass)."
-    if model not in _FEATURES: _FEATURES[model] = keras.Model(model.inputs, [b.input for b in bns])
+def _batchnorm_moments(model, bns:list, x:np.ndarray, batch_size:int, buckets, padding:str)->tuple:
+    "Inference-mode probabilities, and the mean and variance of each BatchNorm layer's input over `x` (one pass)."
+    if model not in _FEATURES: _FEATURES[model] = keras.Model(model.inputs, [model.outputs[0], *[b.input for b in bns]])
     fn, acc = _forward(_FEATURES[model], False), [None] * len(bns)
+    probs = np.zeros((len(x),) + tuple(model.output_shape[1:]), dtype="float32")
     for idx, length in _inference_plan(x, batch_size, buckets, padding):
         outs = fn(_batch(x, idx, length, padding))
-        for i, (b, z) in enumerate(zip(bns, outs if len(bns) > 1 else [outs])):
+        probs[idx] = ops.convert_to_numpy(outs[0])
+        for i, (b, z) in enumerate(zip(bns, outs[1:])):
             z = np.asarray(ops.convert_to_numpy(z), dtype=np.float64)
             z = np.moveaxis(z, b.axis, -1).reshape(-1, z.shape[b.axis])
             s = np.array([len(z), *z.sum(0)]), (z ** 2).sum(0)
             acc[i] = s if acc[i] is None else (acc[i][0] + s[0], acc[i][1] + s[1])
-    out = []
+    stats = []
     for (n_sum, sq) in acc:
         n, mean = n_sum[0], n_sum[1:] / n_sum[0]
-        out.append((mean, np.maximum(sq / n - mean ** 2, 0.0)))
-    return out
+        stats.append((mean, np.maximum(sq / n - mean ** 2, 0.0)))
+    return probs, stats
 
 @contextlib.contextmanager
 def recalibrated(model, stats:list):
@@ -397,6 +399,20 @@ def recalibrated(model, stats:list):
     finally:
         for b, (m, v) in zip(bns, saved): b.moving_mean.assign(m); b.moving_variance.assign(v)
 
+def inference_with_statistics(model,                  # a functional or sequential Keras model
+                              x:np.ndarray,           # the documents (the training set)
+                              batch_size:int=256,     # documents per forward pass
+                              buckets:list|None=None, # the run's length buckets (None: `x`'s width)
+                              padding:str="pre",      # where `x` is padded
+                             )->tuple:
+    "`(predict_probs(model, x), batchnorm_statistics(model, x))` from one pass (more with several BatchNorm layers)."
+    bns = batchnorm_layers(model)
+    if not bns: return predict_probs(model, x, False, batch_size, buckets, padding), []
+    probs, stats = _batchnorm_moments(model, bns, x, batch_size, buckets, padding)
+    for _ in bns[1:]:                          # a deeper layer's input depends on the statistics of those before it
+        with recalibrated(model, stats): stats = _batchnorm_moments(model, bns, x, batch_size, buckets, padding)[1]
+    return probs, stats
+
 def batchnorm_statistics(model,                  # a functional or sequential Keras model
                          x:np.ndarray,           # the documents whose statistics to compute (the training set)
                          batch_size:int=256,     # documents per forward pass
@@ -404,9 +420,5 @@ def batchnorm_statistics(model,                  # a functional or sequential Ke
                          padding:str="pre",      # where `x` is padded
                         )->list:
     "Population mean and variance of each BatchNorm layer's input over `x` under the current weights."
-    bns = batchnorm_layers(model)
-    if not bns: return []
-    stats = _batchnorm_moments(model, bns, x, batch_size, buckets, padding)
-    for _ in bns[1:]:                          # a deeper layer's input depends on the statistics of those before it
-        with recalibrated(model, stats): stats = _batchnorm_moments(model, bns, x, batch_size, buckets, padding)
-    return stats
+    return inference_with_statistics(model, x, batch_size, buckets, padding)[1]
+
