@@ -172,6 +172,7 @@ def make_synthetic(n_docs:int=6000,      # number of documents
                    overlap:float=0.3,    # share of a class's topic words shared with the next class
                    signal:float=0.3,     # probability that a token is a topic word
                    noise:float=0.1,      # share of labels flipped to another class
+                   noise_kind:str="uniform", # "uniform": to any other class; "neighbour": to the next (overlapping) one
                    val_shift:float=0.0,  # extra `signal` for validation documents (0: none)
                    val_size:float=0.3,   # validation share used when `val_shift > 0`
                    median_len:int=42,    # median document length in words
@@ -180,6 +181,8 @@ def make_synthetic(n_docs:int=6000,      # number of documents
     "A corpus with planted imbalance, topic overlap, label noise and optional easier validation set."
     if n_classes < 2: raise DataError(f"make_synthetic: n_classes must be at least 2; got {n_classes}.")
     if not 0 <= noise < 1: raise DataError(f"make_synthetic: noise is a share of labels in [0, 1); got {noise}.")
+    if noise_kind not in ("uniform", "neighbour"):
+        raise DataError(f"make_synthetic: noise_kind must be 'uniform' or 'neighbour'; got {noise_kind!r}.")
     if not 0 <= signal <= 1 or not 0 <= signal + val_shift <= 1:
         raise DataError("make_synthetic: signal and signal + val_shift must lie in [0, 1]; "
                         f"got {signal} and {signal + val_shift}.")
@@ -202,7 +205,8 @@ def make_synthetic(n_docs:int=6000,      # number of documents
     true_labels, labels = labels, labels.copy()
     noisy = np.zeros(n_docs, dtype=bool)
     flip = rng.choice(n_docs, size=int(round(noise * n_docs)), replace=False)
-    labels[flip] = (labels[flip] + rng.integers(1, n_classes, flip.size)) % n_classes
+    if noise_kind == "neighbour": labels[flip] = (labels[flip] + 1) % n_classes   # the class whose topic overlaps
+    else: labels[flip] = (labels[flip] + rng.integers(1, n_classes, flip.size)) % n_classes
     noisy[flip] = True
     # validation documents (only used by val_shift): those stratified_split picks from the observed labels
     split = None
@@ -220,6 +224,7 @@ def make_synthetic(n_docs:int=6000,      # number of documents
     tok[is_topic] = topics[true_labels[doc_of[is_topic]], rng.integers(0, topic_size, is_topic.sum())]
     texts = [" ".join(ws) for ws in np.split(words[tok], np.cumsum(lengths)[:-1])]
     name = f"synthetic-{n_classes}" + (f"-noise{noise:g}" if noise else "")
+    name += "-neighbour" if noise and noise_kind == "neighbour" else ""
     name += f"-shift{val_shift:g}" if val_shift else ""
     return Corpus(texts, labels, [f"topic{i:02d}" for i in range(n_classes)], [f"syn{i:05d}" for i in range(n_docs)],
                   name=name, noisy=noisy, true_labels=true_labels, split=split)

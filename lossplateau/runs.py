@@ -76,7 +76,7 @@ def chapter_parameters(profile:dict, # a profile from `get_profile`
 RUN_DEFAULTS = dict(
     corpus="foldoc",      # "foldoc" (embedded), "synthetic" (planted truth) or "file" (your corpus: path, text, label)
     n_classes=48, n_docs=None,   # corpus size (foldoc: the n_classes largest subjects; n_docs: a stratified sample)
-    imbalance=40.0, noise=0.0, val_shift=0.0, signal=0.3, overlap=0.3,   # synthetic corpus only
+    imbalance=40.0, noise=0.0, noise_kind="uniform", val_shift=0.0, signal=0.3, overlap=0.3,   # synthetic only
     path=None, text="text", label="label", drop_invalid=False, # corpus="file" only
     val_size=0.3,                          # the question's 70/30 stratified split
     model={}, gpu=False,                   # BiGRUConfig changes; gpu=True starts from BiGRUConfig.gpu()
@@ -115,8 +115,8 @@ def make_corpus(spec:dict # run parameters
     if s["corpus"] == "foldoc": c = load_foldoc(s["n_classes"])
     elif s["corpus"] == "synthetic":
         c = make_synthetic(s["n_docs"] or 6000, s["n_classes"], s["imbalance"], signal=s["signal"],
-                           overlap=s["overlap"], noise=s["noise"], val_shift=s["val_shift"], val_size=s["val_size"],
-                           seed=s["seed"])
+                           overlap=s["overlap"], noise=s["noise"], noise_kind=s["noise_kind"], val_shift=s["val_shift"],
+                           val_size=s["val_size"], seed=s["seed"])
     else: c = read_corpus(s["path"], text=s["text"], label=s["label"], drop_invalid=s["drop_invalid"])
     if s["corpus"] != "synthetic" and s["n_docs"] and s["n_docs"] < len(c):
         name = f"{c.name} (sample of {s['n_docs']})"
