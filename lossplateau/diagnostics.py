@@ -5,8 +5,9 @@
 # %% auto #0
 __all__ = ['PLATEAU_CURVES', 'GAP_TERMS', 'TERM_NAMES', 'PHASES', 'SUSPECT_METHODS', 'Plateau', 'plateau', 'plateaus',
            'gap_decomposition', 'dominant_terms', 'plot_gap', 'per_class_report', 'f1_support_correlation',
-           'plot_f1_support', 'confusion', 'plot_confusion', 'suspicion_scores', 'noise_detection_scores', 'suspects',
-           'compare_rankings', 'plot_suspects', 'compare_runs', 'plot_runs', 'run_summary', 'summarise_runs']
+           'plot_f1_support', 'confusion', 'plot_confusion', 'suspicion_scores', 'noise_detection_scores',
+           'aum_threshold', 'suspects', 'cleanlab_issues', 'compare_rankings', 'plot_suspects', 'compare_runs',
+           'plot_runs', 'run_summary', 'summarise_runs']
 
 # %% ../nbs/07_diagnostics.ipynb #2085ad5e
 import textwrap
@@ -292,48 +293,135 @@ def _split_positions(history:History, corpus, split:str)->np.ndarray:
                          f"but the corpus has {len(corpus)}.")
     return pos
 
+def _threshold_samples(corpus, pos:np.ndarray)->np.ndarray:
+    "True for the scored documents that are threshold samples (all False for a corpus without them)."
+    t = getattr(corpus, "threshold", None)
+    return np.zeros(len(pos), bool) if t is None else np.asarray(t, bool)[pos]
+
+def aum_threshold(history:History,      # a run trained on a split made by `add_threshold_samples`
+                  corpus,               # that training split (its `threshold` mask marks the threshold samples)
+                  percentile:float=99.0, # Pleiss et al.'s cut-off: this percentile of the threshold samples' AUM
+                 )->float:
+    "The AUM at or below which a training document is flagged: a percentile of the threshold samples' AUM."
+    mask = _threshold_samples(corpus, _split_positions(history, corpus, "train"))
+    if not mask.any():
+        raise ValueError(f"aum_threshold: none of the tracked documents of {getattr(corpus, 'name', '?')!r} is a "
+                         "threshold sample; train on the splits from add_threshold_samples(train, val) "
+                         "and track every training document (Tracking(max_docs=None), the default).")
+    if not 0 < percentile <= 100: raise ValueError(f"aum_threshold: percentile must lie in (0, 100]; got {percentile}.")
+    return float(np.percentile(-suspicion_scores(history, "train", "aum")[mask], percentile))
+
 def suspects(history:History,    # a run recorded by `fit`
              corpus,             # the `Corpus` of that split (the one passed to `fit`)
              split:str="train",  # "train" or "val"
              method:str="aum",   # one of `SUSPECT_METHODS`
-             top:int|None=20,    # how many documents to return (None: all tracked documents)
+             top:int|None=None,  # at most this many (None: every flagged document with a cut-off, else 20)
              width:int=90,       # texts are shortened to this many characters
              probs=None,         # predicted probabilities for `corpus` (default: the run's model, if it has one)
+             percentile:float=99.0, # the AUM cut-off's percentile of the threshold samples' AUM
             )->pd.DataFrame:
-    "The most suspicious documents of a split: id, text, given and predicted label, score, and the truth when known."
+    "The suspect documents of a split (below the AUM cut-off, else the top of the ranking), with their labels."
     scores = suspicion_scores(history, split, method)
     pos = _split_positions(history, corpus, split)
-    order = np.argsort(-scores, kind="stable")[:top]
+    keep = ~_threshold_samples(corpus, pos)              # threshold samples are the yardstick, never suspects
+    cut = None
+    if method == "aum" and split == "train" and (~keep).any():
+        cut = aum_threshold(history, corpus, percentile)
+        keep &= -scores <= cut
+    elif top is None: top = 20
+    order = np.array([i for i in np.argsort(-scores, kind="stable") if keep[i]], dtype=int)[:top]
     rows = pos[order]
     names = corpus.class_names
     df = pd.DataFrame({"rank": np.arange(1, len(order) + 1), "id": [corpus.ids[i] for i in rows],
                        "text": [textwrap.shorten(corpus.texts[i], width, placeholder=" …") for i in rows],
                        "label": [names[corpus.labels[i]] for i in rows]})
-    if probs is None and history.model is not None and history.encoder is not None:
+    if probs is None and history.model is not None and history.encoder is not None and len(rows):
         pred = history.predict(corpus.subset(rows)).argmax(1)
     else: pred = None if probs is None else np.asarray(probs)[rows].argmax(1)
     df["predicted"] = None if pred is None else [names[i] for i in pred]
     df["score"] = -scores[order] if method in ("aum", "final_margin") else scores[order]
-    what = ("AUM (mean margin; lowest = most suspicious)" if method == "aum" else "margin" if method == "final_margin"
-            else f"{method.replace('_', ' ')} (highest = most suspicious)")
-    df.attrs.update(method=method, score=what)
+    what = ("AUM (mean logit margin; lowest = most suspicious)" if method == "aum"
+            else "logit margin" if method == "final_margin" else f"{method.replace('_', ' ')} (highest = most suspicious)")
+    df.attrs.update(method=method, score=what, threshold=cut, flagged=None if cut is None else int(keep.sum()))
     if getattr(corpus, "noisy", None) is not None:
         df["noisy"] = np.asarray(corpus.noisy)[rows]
         df["true label"] = [names[i] for i in np.asarray(corpus.true_labels)[rows]]
     return df
 
 # %% ../nbs/07_diagnostics.ipynb #9e281c75
+def _flag_scores(flags, noisy)->dict:
+    "Size, precision and recall of a flagged set against a known noise mask."
+    flags, noisy = np.asarray(flags, bool), np.asarray(noisy, bool)
+    return {"flagged": int(flags.sum()), "flag_precision": float(noisy[flags].mean()) if flags.any() else np.nan,
+            "flag_recall": float(flags[noisy].mean())}
+
+def cleanlab_issues(corpus,            # a training split (threshold samples, if any, are left out)
+                    probs=None,        # out-of-sample predicted probabilities, one row per document (default: cross-validated TF-IDF + logistic regression)
+                    folds:int=5,       # cross-validation folds for the default probabilities
+                    seed:int=0,        # seed of the folds
+                   )->pd.DataFrame:
+    "cleanlab's ranking (`score` = 1 − label quality, higher = more suspicious) and `find_label_issues` flags, per document."
+    from cleanlab.filter import find_label_issues
+    from cleanlab.rank import get_label_quality_scores
+    t = getattr(corpus, "threshold", None)
+    keep = np.ones(len(corpus), bool) if t is None else ~np.asarray(t, bool)
+    n_classes = corpus.n_classes - (0 if t is None else 1)      # the threshold samples' fake class is the last
+    y = corpus.labels[keep]
+    if probs is None: p = _cross_validated_probs([corpus.texts[i] for i in np.flatnonzero(keep)], y, n_classes, folds, seed)
+    else:
+        p = np.asarray(probs, dtype=float)
+        if p.shape[0] != len(corpus):
+            raise ValueError(f"cleanlab_issues: {p.shape[0]} rows of probabilities for {len(corpus)} documents.")
+        p = p[keep][:, :n_classes]
+        p = p / p.sum(axis=1, keepdims=True)
+    out = pd.DataFrame({"score": np.nan, "flagged": False}, index=pd.Index(corpus.ids, name="id"))
+    out.loc[keep, "score"] = 1 - get_label_quality_scores(y, p)
+    out.loc[keep, "flagged"] = find_label_issues(y, p)
+    return out
+
+def _cross_validated_probs(texts, y, n_classes:int, folds:int, seed:int)->np.ndarray:
+    "Out-of-sample class probabilities of a TF-IDF + logistic-regression classifier, by stratified k-fold."
+    import warnings
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.pipeline import make_pipeline
+    folds = int(min(folds, max(2, np.bincount(y)[np.bincount(y) > 0].min())))
+    p = np.zeros((len(y), n_classes))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)        # a class smaller than the number of folds
+        for fit_idx, held in StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, y):
+            clf = make_pipeline(TfidfVectorizer(sublinear_tf=True), LogisticRegression(max_iter=1000))
+            clf.fit([texts[i] for i in fit_idx], y[fit_idx])
+            p[np.ix_(held, clf.classes_)] = clf.predict_proba([texts[i] for i in held])
+    return p
+
 def compare_rankings(history:History,    # a run recorded by `fit`
                      corpus,             # the split's `Corpus`, with a `noisy` mask (synthetic data)
                      split:str="train",  # "train" or "val"
                      methods=SUSPECT_METHODS, # rankings to compare
+                     cleanlab=False,     # True: add cleanlab's ranking (`cleanlab_issues`); or its out-of-sample probabilities
+                     percentile:float=99.0, # the AUM cut-off (runs with threshold samples)
+                     seed:int=0,         # seed of cleanlab's cross-validation folds
                     )->pd.DataFrame:
-    "`noise_detection_scores` of each suspicion ranking, one row per method, best AUROC first."
+    "`noise_detection_scores` of each suspicion ranking (and flagged-set scores where there is a cut-off), best AUROC first."
     if getattr(corpus, "noisy", None) is None:
         raise ValueError("compare_rankings: the corpus has no `noisy` mask; "
                          "rankings can only be scored on planted noise (make_synthetic).")
-    noisy = np.asarray(corpus.noisy)[_split_positions(history, corpus, split)]
-    rows = [{"method": m, **noise_detection_scores(suspicion_scores(history, split, m), noisy)} for m in methods]
+    pos = _split_positions(history, corpus, split)
+    scored = ~_threshold_samples(corpus, pos)
+    noisy = np.asarray(corpus.noisy)[pos][scored]
+    rows = []
+    for m in methods:
+        s = suspicion_scores(history, split, m)[scored]
+        row = {"method": m, **noise_detection_scores(s, noisy)}
+        if m == "aum" and split == "train" and not scored.all():
+            row.update(_flag_scores(-s <= aum_threshold(history, corpus, percentile), noisy))
+        rows.append(row)
+    if cleanlab is not False and cleanlab is not None:
+        if split != "train": raise ValueError("compare_rankings: cleanlab scores the training split only.")
+        cl = cleanlab_issues(corpus, None if cleanlab is True else cleanlab, seed=seed).iloc[pos[scored]]
+        rows.append({"method": "cleanlab", **noise_detection_scores(cl.score, noisy), **_flag_scores(cl.flagged, noisy)})
     df = pd.DataFrame(rows).sort_values("auroc", ascending=False, kind="stable", ignore_index=True)
     return df.set_index("method")
 
@@ -341,36 +429,42 @@ def compare_rankings(history:History,    # a run recorded by `fit`
 def plot_suspects(history:History,   # a run recorded by `fit`
                   corpus=None,       # the split's `Corpus`; its `noisy` mask, if any, defines the groups
                   split:str="train", # "train" or "val"
-                  top:int=20,        # without a noise mask: the AUM's top suspects against the rest
+                  top:int=20,        # without a noise mask or a cut-off: the AUM's top suspects against the rest
                   axes=None,         # two matplotlib axes (default: a new figure)
+                  percentile:float=99.0, # the AUM cut-off (runs with threshold samples)
                  ):
     "Margin over training (median and quartiles) per group, and the histogram of the AUM per group."
     import matplotlib.pyplot as plt, seaborn as sns
     margin = np.asarray(history.docs[f"{split}_margin"])
     aum = margin.mean(axis=0)
+    pos = None if corpus is None else _split_positions(history, corpus, split)
+    thr = np.zeros(len(aum), bool) if pos is None else _threshold_samples(corpus, pos)
+    cut = aum_threshold(history, corpus, percentile) if thr.any() and split == "train" else None
     if corpus is not None and getattr(corpus, "noisy", None) is not None:
-        flag = np.asarray(corpus.noisy)[_split_positions(history, corpus, split)]
-        groups = {"planted noise": flag, "clean": ~flag}
+        flag = np.asarray(corpus.noisy)[pos] & ~thr
+        groups = {"planted noise": flag, "clean": ~flag & ~thr}
     else:
-        flag = np.zeros(len(aum), bool); flag[np.argsort(aum, kind="stable")[:top]] = True
-        groups = {f"top {top} suspects": flag, "others": ~flag}
+        flag = (aum <= cut) & ~thr if cut is not None else np.isin(np.arange(len(aum)), np.argsort(aum, kind="stable")[:top])
+        groups = {"flagged" if cut is not None else f"top {top} suspects": flag, "others": ~flag & ~thr}
+    if thr.any(): groups["threshold samples"] = thr
     if axes is None: _, axes = plt.subplots(1, 2, figsize=(11, 3.8))
     ep = np.asarray(history.docs["epochs"])
-    colours = dict(zip(groups, ["tab:red", "tab:blue"]))
+    colours = dict(zip(groups, ["tab:red", "tab:blue", "tab:grey"]))
     for g, m in groups.items():
         if not m.any(): continue
         q = np.percentile(margin[:, m], [25, 50, 75], axis=1)
         axes[0].plot(ep, q[1], color=colours[g], marker=".", label=f"{g} ({m.sum()})")
         axes[0].fill_between(ep, q[0], q[2], color=colours[g], alpha=0.2)
     axes[0].axhline(0, color="grey", lw=0.8)
-    axes[0].set(xlabel="epoch", ylabel="margin (p(given label) − max other p)", ylim=(-1.05, 1.05),
+    axes[0].set(xlabel="epoch", ylabel="logit margin (given label − largest other)",
                 title=f"{history.name}: margin of {split} documents (median, quartiles)")
     axes[0].legend(fontsize=8)
-    df = pd.DataFrame({"AUM": aum, "group": np.where(flag, *groups)})
-    sns.histplot(data=df, x="AUM", hue="group", palette=colours, bins=30, ax=axes[1], stat="density", common_norm=False,
-                 element="step")
-    axes[1].set(xlabel="area under the margin (mean margin over tracked epochs)", ylabel="density",
-                title="AUM: low = suspicious")
+    group = np.select(list(groups.values()), list(groups), default="")
+    sns.histplot(data=pd.DataFrame({"AUM": aum, "group": group}), x="AUM", hue="group", palette=colours, bins=30,
+                 ax=axes[1], stat="density", common_norm=False, element="step")
+    if cut is not None: axes[1].axvline(cut, color="black", ls="--", lw=1, label=f"cut-off {cut:.2f}")
+    axes[1].set(xlabel="area under the margin (mean logit margin over tracked epochs)", ylabel="density",
+                title="AUM: low = suspicious" + ("" if cut is None else f"; flagged at or below {cut:.2f}"))
     return axes
 
 # %% ../nbs/07_diagnostics.ipynb #b501401f

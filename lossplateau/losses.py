@@ -186,11 +186,13 @@ def per_document_loss(loss,             # a Keras loss (its reduction is ignored
     return np.asarray(ops.convert_to_numpy(per_doc(onehot, probs.astype("float32"))), dtype=np.float32)
 
 # %% ../nbs/02_losses.ipynb #6ba52d40
-def margins(probs:np.ndarray, # predicted probabilities
+def margins(probs:np.ndarray, # predicted probabilities (a softmax output)
             y:np.ndarray,     # integer labels
+            logit:bool=True,  # the logit margin (log-probabilities); False: the probability margin
            )->np.ndarray:
-    "Probability of the given label minus the largest other probability, per document."
-    p = np.asarray(probs, dtype=np.float32)
+    "The given label's logit (or probability) minus the largest other one, per document."
+    p = np.asarray(probs, dtype=np.float64)
+    if logit: p = np.log(np.maximum(p, np.finfo(np.float32).tiny))   # float32 probabilities never go below this
     own = p[np.arange(len(p)), y]
     other = p.copy(); other[np.arange(len(p)), y] = -np.inf
     return own - other.max(axis=1)

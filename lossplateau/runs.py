@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .core import BookError
-from .data import load_foldoc, load_vectors, make_synthetic, read_corpus, stratified_split
+from .data import add_threshold_samples, load_foldoc, load_vectors, make_synthetic, read_corpus, stratified_split
 # losses, model and train (and with them Keras and TensorFlow) are imported by `train_run` when a run is trained, so
 # that `lossplateau report` and `book` check their input, and fail in one line, before TensorFlow starts.
 
@@ -77,6 +77,7 @@ RUN_DEFAULTS = dict(
     corpus="foldoc",      # "foldoc" (embedded), "synthetic" (planted truth) or "file" (your corpus: path, text, label)
     n_classes=48, n_docs=None,   # corpus size (foldoc: the n_classes largest subjects; n_docs: a stratified sample)
     imbalance=40.0, noise=0.0, noise_kind="uniform", val_shift=0.0, signal=0.3, overlap=0.3,   # synthetic only
+    threshold_samples=False,  # move N/(c+1) training documents to a fake class: the AUM's cut-off (add_threshold_samples)
     path=None, text="text", label="label", drop_invalid=False, # corpus="file" only
     val_size=0.3,                          # the question's 70/30 stratified split
     model={}, gpu=False,                   # BiGRUConfig changes; gpu=True starts from BiGRUConfig.gpu()
@@ -122,7 +123,8 @@ def make_corpus(spec:dict # run parameters
         name = f"{c.name} (sample of {s['n_docs']})"
         c, _ = stratified_split(c, val_size=1 - s["n_docs"] / len(c), seed=s["seed"])
         c.name = name
-    return stratified_split(c, val_size=s["val_size"], seed=s["seed"])
+    train, val = stratified_split(c, val_size=s["val_size"], seed=s["seed"])
+    return add_threshold_samples(train, val, seed=s["seed"]) if s["threshold_samples"] else (train, val)
 
 # %% ../nbs/06_runs.ipynb #2572cb28
 @dataclass
@@ -138,13 +140,14 @@ def train_run(name:str,        # run name
               spec:dict,       # run parameters (see RUN_DEFAULTS)
               runs_dir=None,   # folder for resumable runs (None: in memory only)
               progress:bool=True,   # show a progress bar while training
+              corpora=None,    # `(train, val)` to train on instead of the spec's corpus (e.g. cross-validation folds)
              )->Run:
     "Train (or reuse, if `runs_dir` holds it finished) the run `name` described by `spec`."
     from lossplateau.losses import FocalLoss   # Keras and TensorFlow from here on (see the imports above)
     from lossplateau.model import BiGRUConfig
     from lossplateau.train import Tracking, fit
     s = check_run_spec(spec)
-    train, val = make_corpus(s)
+    train, val = make_corpus(s) if corpora is None else corpora
     config = (BiGRUConfig.gpu if s["gpu"] else BiGRUConfig)(**s["model"])
     loss = FocalLoss(gamma=s["gamma"]) if s["loss"] == "focal" else s["loss"]
     vectors = load_vectors(s["vectors"]) if s["vectors"] else None

@@ -1,7 +1,8 @@
 """Training is unchanged by the restructuring of `fit` into callbacks (#13) and by the new tracking passes (#14):
 today's code retrains the reference runs of `tests/reference_run.py` and must reproduce the histories recorded
-by the code before both (timings aside). The one recorded curve that changed on purpose is `train_mode`: since
-#14 the training-mode pass scores the epoch's own training batches instead of batches of 256 in corpus order."""
+by the code before both (timings aside). What changed on purpose, in #14: the `train_mode` curve (the
+training-mode pass scores the epoch's own training batches instead of batches of 256 in corpus order) and the
+per-document margins (on logits, as the area under the margin is defined, instead of on probabilities)."""
 import json, subprocess, sys
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import numpy as np
 
 HERE = Path(__file__).parent
 CHANGED_ON_PURPOSE = ("train_mode_loss", "train_mode_acc", "train_mode_f1")
+DOCS_CHANGED_ON_PURPOSE = ("train_margin", "val_margin")
 
 
 def test_fit_reproduces_the_recorded_reference_histories(tmp_path):
@@ -28,5 +30,5 @@ def test_fit_reproduces_the_recorded_reference_histories(tmp_path):
         for xa, xb in zip(a["batch_losses"], b["batch_losses"]):
             np.testing.assert_allclose(xa, xb, rtol=1e-5, atol=1e-6, err_msg=f"{run}: batch losses")
         assert sorted(a["docs"]) == sorted(b["docs"]), run
-        for k in b["docs"]:
+        for k in set(b["docs"]) - set(DOCS_CHANGED_ON_PURPOSE):
             np.testing.assert_allclose(a["docs"][k], b["docs"][k], rtol=1e-5, atol=1e-6, err_msg=f"{run}: docs {k}")
