@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['BiGRUConfig', 'MaskedGlobalAveragePooling1D', 'MaskedGlobalMaxPooling1D', 'build_bigru', 'bigru_param_count',
            'cudnn_eligible', 'predict_probs', 'dropout_slots', 'without_dropout', 'batchnorm_layers', 'recalibrated',
-           'inference_with_statistics', 'batchnorm_statistics']
+           'inference_with_statistics', 'batchnorm_statistics', 'batchnorm_tail', 'predict_with_inputs', 'tail_probs']
 
 # %% ../nbs/03_model.ipynb #c20042ad
 import contextlib, dataclasses, weakref
@@ -321,6 +321,7 @@ def predict_probs(model,                  # a Keras model ending in a softmax
                   dropout:bool=True,      # False: training mode without dropout (batch statistics only)
                   plan:list|None=None,    # the batches `(indices, padded length)` to use, e.g. a training epoch's
                   seed:int=0,             # seeds the dropout masks in training mode (new masks for every batch)
+                  batch_ids=None,         # each batch's number in its epoch, which seeds its masks (None: 0, 1, ...)
                  )->np.ndarray:
     "Predicted probabilities in inference mode, or in training mode without changing the model."
     x = np.asarray(x)
@@ -331,7 +332,8 @@ def predict_probs(model,                  # a Keras model ending in a softmax
     states = [v for v in model.non_trainable_variables if v.path.endswith("seed_generator_state")] if masks else []
     saved = [ops.convert_to_numpy(v) for v in states]
     try:
-        for k, (idx, length) in enumerate(plan if plan is not None else _inference_plan(x, batch_size, buckets, padding)):
+        plan = plan if plan is not None else _inference_plan(x, batch_size, buckets, padding)
+        for k, (idx, length) in zip(range(len(plan)) if batch_ids is None else batch_ids, plan):
             for i, v in enumerate(states):     # as in training, each batch draws its own masks
                 v.assign(np.array([np.random.default_rng([seed, k, i]).integers(1, 2**31 - 1), 0], dtype=saved[i].dtype))
             out[idx] = ops.convert_to_numpy(fn(_batch(x, idx, length, padding)))
@@ -368,14 +370,17 @@ def batchnorm_layers(model)->list:
 
 _FEATURES = weakref.WeakKeyDictionary()    # model -> the same model with its BatchNorm layers' inputs as extra outputs
 
-def _batchnorm_moments(model, bns:list, x:np.ndarray, batch_size:int, buckets, padding:str)->tuple:
-    "Inference-mode probabilities, and the mean and variance of each BatchNorm layer's input over `x` (one pass)."
+def _batchnorm_moments(model, bns:list, x:np.ndarray, batch_size:int, buckets, padding:str, keep:bool=False,
+                       plan:list|None=None)->tuple:
+    "Inference probabilities, each BatchNorm input's mean and variance over `x`, and the first one's input if `keep`."
     if model not in _FEATURES: _FEATURES[model] = keras.Model(model.inputs, [model.outputs[0], *[b.input for b in bns]])
     fn, acc = _forward(_FEATURES[model], False), [None] * len(bns)
     probs = np.zeros((len(x),) + tuple(model.output_shape[1:]), dtype="float32")
-    for idx, length in _inference_plan(x, batch_size, buckets, padding):
+    first = np.zeros((len(x),) + tuple(bns[0].input.shape[1:]), dtype="float32") if keep else None
+    for idx, length in plan if plan is not None else _inference_plan(x, batch_size, buckets, padding):
         outs = fn(_batch(x, idx, length, padding))
         probs[idx] = ops.convert_to_numpy(outs[0])
+        if keep: first[idx] = ops.convert_to_numpy(outs[1])
         for i, (b, z) in enumerate(zip(bns, outs[1:])):
             z = np.asarray(ops.convert_to_numpy(z), dtype=np.float64)
             z = np.moveaxis(z, b.axis, -1).reshape(-1, z.shape[b.axis])
@@ -385,7 +390,7 @@ def _batchnorm_moments(model, bns:list, x:np.ndarray, batch_size:int, buckets, p
     for (n_sum, sq) in acc:
         n, mean = n_sum[0], n_sum[1:] / n_sum[0]
         stats.append((mean, np.maximum(sq / n - mean ** 2, 0.0)))
-    return probs, stats
+    return probs, stats, first
 
 @contextlib.contextmanager
 def recalibrated(model, stats:list):
@@ -404,14 +409,16 @@ def inference_with_statistics(model,                  # a functional or sequenti
                               batch_size:int=256,     # documents per forward pass
                               buckets:list|None=None, # the run's length buckets (None: `x`'s width)
                               padding:str="pre",      # where `x` is padded
+                              inputs:bool=False,      # also return each document's input to `batchnorm_tail(model)`
                              )->tuple:
     "`(predict_probs(model, x), batchnorm_statistics(model, x))` from one pass (more with several BatchNorm layers)."
     bns = batchnorm_layers(model)
-    if not bns: return predict_probs(model, x, False, batch_size, buckets, padding), []
-    probs, stats = _batchnorm_moments(model, bns, x, batch_size, buckets, padding)
+    keep = inputs and batchnorm_tail(model) is not None
+    if not bns: probs, stats, first = predict_probs(model, x, False, batch_size, buckets, padding), [], None
+    else: probs, stats, first = _batchnorm_moments(model, bns, x, batch_size, buckets, padding, keep)
     for _ in bns[1:]:                          # a deeper layer's input depends on the statistics of those before it
         with recalibrated(model, stats): stats = _batchnorm_moments(model, bns, x, batch_size, buckets, padding)[1]
-    return probs, stats
+    return (probs, stats, first) if inputs else (probs, stats)
 
 def batchnorm_statistics(model,                  # a functional or sequential Keras model
                          x:np.ndarray,           # the documents whose statistics to compute (the training set)
@@ -422,3 +429,41 @@ def batchnorm_statistics(model,                  # a functional or sequential Ke
     "Population mean and variance of each BatchNorm layer's input over `x` under the current weights."
     return inference_with_statistics(model, x, batch_size, buckets, padding)[1]
 
+
+# %% ../nbs/03_model.ipynb #6b2f3c90
+_TAILS = weakref.WeakKeyDictionary()    # model -> its part from the first BatchNorm layer's input on (None: none)
+
+def batchnorm_tail(model)->keras.Model|None:
+    "`model` from its first BatchNorm layer's input (a vector per document) to its output; None if it has no such part."
+    if model not in _TAILS:
+        bns, tail = batchnorm_layers(model), None
+        try:
+            if bns and len(bns[0].input.shape) == 2: tail = keras.Model(bns[0].input, model.outputs[0])
+        except (ValueError, AttributeError): pass   # a path to the output avoids it, or it is not in `model`'s graph
+        _TAILS[model] = tail if tail is not None and len(batchnorm_layers(tail)) == len(bns) else None
+    return _TAILS[model]
+
+def predict_with_inputs(model,                  # a Keras model
+                        x:np.ndarray,           # encoded documents
+                        batch_size:int=256,     # documents per forward pass
+                        buckets:list|None=None, # the run's length buckets (None: `x`'s width)
+                        padding:str="pre",      # where `x` is padded
+                        plan:list|None=None,    # the batches `(indices, padded length)` (None: as `predict_probs`)
+                       )->tuple:
+    "`(predict_probs(model, x), each document's input to batchnorm_tail(model))` from one pass (None: no tail)."
+    if batchnorm_tail(model) is None:
+        return predict_probs(model, x, False, batch_size, buckets, padding, plan=plan), None
+    return _batchnorm_moments(model, batchnorm_layers(model), x, batch_size, buckets, padding, True, plan)[::2]
+
+def tail_probs(model,                     # a model with a `batchnorm_tail`
+               z:np.ndarray,              # each document's input to it (from `predict_with_inputs`)
+               batch_statistics:bool=False, # True: training mode without dropout, each batch of `plan` on its own
+               plan:list|None=None,       # batches `(indices into z, ...)` (None: batches of 4096 in order)
+              )->np.ndarray:
+    "`model`'s output for the documents whose tail inputs are `z`, running only the tail (inference mode by default)."
+    fn = _forward(batchnorm_tail(model), batch_statistics, dropout=False)
+    out = np.zeros((len(z),) + tuple(model.output_shape[1:]), "float32")
+    chunks = [(np.arange(i, min(i + 4096, len(z))),) for i in range(0, len(z), 4096)]
+    for idx, *_ in plan if plan is not None else chunks:
+        out[idx] = ops.convert_to_numpy(fn(z[idx]))
+    return out

@@ -338,6 +338,7 @@ class Tracking:
     every:int=1               # per-document losses and margins every `every` epochs (and at the last epoch)
     max_docs:int|None=None    # per-document values for at most this many training documents (a fixed random subset)
     batch_size:int=256        # batch size of the extra forward passes (does not affect training)
+    train_mode_share:float=0.25 # share of each epoch's batches scored in training mode (1.0: every one, exact)
 
 def device_names()->list:
     "The devices the Keras backend computes on, e.g. `['cpu:0']` or `['gpu:0']` (Keras' own list where there is one)."
@@ -457,7 +458,7 @@ def _callbacks(h:History, data:TrainData, batches:EpochBatches, loss, track, epo
                progress:bool)->list:
     "The callbacks of a run, in the order they must run (see the callbacks chapter)."
     curves = CurveTracker(data.x_train, data.y_train, data.x_val, data.y_val, loss, track.batch_size, data.buckets,
-                          data.padding, train_plan=batches.plan)
+                          data.padding, train_plan=batches.plan, train_mode_share=track.train_mode_share, seed=seed)
     return [DropoutReseeder(seed), BatchLossRecorder(h, batches.sizes), TerminateOnNaN(h), curves, Recorder(h),
             DocumentTracker(h, curves, track.every, epochs), ResumableEarlyStopping(h, patience), RunCommitter(h),
             ProgressBar(h, epochs, progress, _header(h, data))]

@@ -11,7 +11,7 @@ from lossplateau.data import make_synthetic, stratified_split
 from lossplateau.diagnostics import GAP_TERMS, gap_decomposition
 from lossplateau.losses import FocalLoss, per_document_loss
 from lossplateau.model import BiGRUConfig, batchnorm_statistics, predict_probs, recalibrated
-from lossplateau.train import EpochBatches, encode_splits, fit
+from lossplateau.train import EpochBatches, Tracking, encode_splits, fit
 
 KW = dict(batch_size=16, seed=3, num_words=1500, vector_dim=12, vector_epochs=1, progress=False)
 BASE = BiGRUConfig(max_len=40, gru_units=12)
@@ -39,7 +39,12 @@ def train_mode_sd(h, train, seeds=range(8))->float:
 
 def terms(h)->dict:
     d = gap_decomposition(h)
-    return {t: d[t].tolist() for t in (*GAP_TERMS, "total")}
+    return {**{t: d[t].tolist() for t in (*GAP_TERMS, "total")}, **sampling_errors(h)}
+
+
+def sampling_errors(h)->dict:
+    "Standard errors of the training-mode curve and of the dropout term (sampled batches), epoch by epoch."
+    return {k: h.epochs[k].tolist() for k in ("train_mode_loss_se", "dropout_loss_se") if k in h.epochs}
 
 
 # The data gap's positive control. `make_synthetic(val_shift=SHIFT)` gives the validation documents SHIFT more topic
@@ -91,6 +96,9 @@ def main(out):
     for name, cfg in (("question_lr0", BASE), ("no_dropout_lr0", BASE.no_dropout())):
         h = fit(cfg, train, val, epochs=2, learning_rate=0.0, name=name, **KW)
         runs[name] = {**terms(h), **data_gap_by_document(h, train, val), "train_mode_sd": train_mode_sd(h, train)}
+    h = fit(BASE, train, val, epochs=2, learning_rate=3e-3, name="question_full", track=Tracking(train_mode_share=1.0),
+            **KW)                                                      # "question", every batch in training mode
+    runs["question_full"] = terms(h)
     rng = np.random.default_rng(0)                                     # an L2 penalty on a model of our own
     x, y = rng.normal(size=(120, 6)).astype("float32"), np.arange(120) % 3
     for name, lr in (("l2", 0.05), ("l2_lr0", 0.0)):
