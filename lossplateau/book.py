@@ -318,7 +318,7 @@ def build_book(profile:str="quick",      # smoke, quick or full
 
 # %% ../nbs/08_book.ipynb #8c59d712
 REPORT_CHAPTERS = {   # the analysis chapters that read only the `question` run, with the parameters a report gives them
-    "11_gap": {},                                    # the gap decomposition, epoch by epoch
+    "11_gap": {"ablations": False},                  # the gap decomposition, epoch by epoch (no knock-out runs)
     "13_classes_documents": {"synthetic_run": ""},   # per-class F1, confusion, suspicious documents (no planted noise)
 }
 
