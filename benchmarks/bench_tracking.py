@@ -46,7 +46,6 @@ def main(argv=None):
     args = parse(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import keras
-    import numpy as np
     import lossplateau.train as train
     from lossplateau.callbacks import CurveTracker
     from lossplateau.runs import get_profile, run_specs, train_run
