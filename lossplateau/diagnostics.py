@@ -493,16 +493,17 @@ def _cross_validated_probs(texts, y, n_classes:int, folds:int, seed:int)->np.nda
     import warnings
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
     from sklearn.pipeline import make_pipeline
-    folds = int(min(folds, max(2, np.bincount(y)[np.bincount(y) > 0].min())))
-    p = np.zeros((len(y), n_classes))
+    present = np.unique(y)
+    folds = int(min(folds, max(2, np.bincount(y)[present].min())))
+    clf = make_pipeline(TfidfVectorizer(sublinear_tf=True), LogisticRegression(max_iter=1000))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)        # a class smaller than the number of folds
-        for fit_idx, held in StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, y):
-            clf = make_pipeline(TfidfVectorizer(sublinear_tf=True), LogisticRegression(max_iter=1000))
-            clf.fit([texts[i] for i in fit_idx], y[fit_idx])
-            p[np.ix_(held, clf.classes_)] = clf.predict_proba([texts[i] for i in held])
+        held_out = cross_val_predict(clf, list(texts), y, cv=StratifiedKFold(folds, shuffle=True, random_state=seed),
+                                     method="predict_proba")
+    p = np.zeros((len(y), n_classes))
+    p[:, present] = held_out                                 # columns of the classes present, in order
     return p
 
 def compare_rankings(history:History,    # a run recorded by `fit`
