@@ -438,7 +438,8 @@ def suspects(history:History,    # a run recorded by `fit`
         cut = aum_threshold(history, corpus, percentile)
         keep &= -scores <= cut
     elif top is None: top = 20
-    order = np.array([i for i in np.argsort(-scores, kind="stable") if keep[i]], dtype=int)[:top]
+    ranked = np.argsort(-scores, kind="stable")
+    order = ranked[keep[ranked]][:top]
     rows = pos[order]
     names = corpus.class_names
     df = pd.DataFrame({"rank": np.arange(1, len(order) + 1), "id": [corpus.ids[i] for i in rows],
