@@ -317,9 +317,9 @@ def build_book(profile:str="quick",      # smoke, quick or full
     return index
 
 # %% ../nbs/08_book.ipynb #8c59d712
-REPORT_CHAPTERS = {   # the analysis chapters that read only the `question` run, with the parameters a report gives them
+REPORT_CHAPTERS = {   # the analysis chapters a report executes, with the parameters it gives them
     "11_gap": {"ablations": False},                  # the gap decomposition, epoch by epoch (no knock-out runs)
-    "13_classes_documents": {"synthetic_run": ""},   # per-class F1, confusion, suspicious documents (no planted noise)
+    "13_classes_documents": {"synthetic_run": "", "aum_run": "question_aum"},  # per-class F1, confusion, suspects
 }
 
 def build_report(data,                 # your corpus: CSV, TSV, JSONL, Parquet or a folder per class
@@ -329,6 +329,7 @@ def build_report(data,                 # your corpus: CSV, TSV, JSONL, Parquet o
                  out="lossplateau-report", # output folder
                  drop_invalid:bool=False,  # drop rows with empty text or label instead of failing
                  vectors=None,         # pretrained word vectors (GloVe or word2vec text); None: word2vec on the data
+                 aum:bool=True,        # a second run with threshold samples gives the suspects a cut-off (doubles training)
                  progress:bool=True,   # print each notebook with its time
                 )->Path:
     "Run the analysis on your corpus and build an HTML report; returns index.html."
@@ -350,9 +351,11 @@ def build_report(data,                 # your corpus: CSV, TSV, JSONL, Parquet o
     with build_lock(out):
         report_profiles = out / "report-profiles.yml"
         chapters = {c: {**prof["chapters"].get(c, {}), **p} for c, p in REPORT_CHAPTERS.items()}
+        if not aum: chapters["13_classes_documents"]["aum_run"] = ""
+        runs = {"question": spec, **({"question_aum": {"base": "question", "threshold_samples": True}} if aum else {})}
         atomic_write_bytes(report_profiles, yaml.safe_dump({"report": {
             "description": f"{profile} profile on {data.name}", "data": stamp, "common": prof["common"],
-            "chapters": chapters, "runs": {"question": spec}}}).encode())
+            "chapters": chapters, "runs": runs}}).encode())
         rprof = get_profile("report", report_profiles)
         src_dir, runs_dir = out / "src", out / "runs"
         jobs = _jobs(rprof, list(REPORT_CHAPTERS), runs_dir, report_profiles, src_dir)

@@ -46,6 +46,9 @@ def make_parser()->argparse.ArgumentParser:
                    help="drop rows with an empty text or label (counted in a warning) instead of failing")
     r.add_argument("--vectors", help="pretrained word vectors, GloVe or word2vec text format, optionally .gz "
                                      "(default: word2vec trained on your training split)")
+    r.add_argument("--no-aum", dest="aum", action="store_false",
+                   help="skip the second run with threshold samples that gives the suspicious documents a cut-off "
+                        "(halves the training time; the suspects are then the top of the ranking)")
     t = sub.add_parser("train", parents=[common], help="train one run and save its history",
                        description="Train one run of a profile (optionally on your corpus with --data) and save it "
                                    "under --out, resumably; prints the per-epoch curves.")
@@ -93,7 +96,7 @@ def main(argv:list=None # arguments (default: sys.argv[1:])
         if args.command == "book": build_book(args.profile, args.out)
         elif args.command == "report":
             build_report(args.data, args.text, args.label, args.profile, args.out, drop_invalid=args.drop_invalid,
-                         vectors=args.vectors)
+                         vectors=args.vectors, aum=args.aum)
         else: _train(args)
     except Exception as e:   # bad input (DataError, BookError, ...) and failures (TrainingError, a dead kernel, ...)
         if args.debug: raise

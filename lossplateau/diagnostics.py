@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['PLATEAU_CURVES', 'GAP_TERMS', 'TERM_NAMES', 'PHASES', 'SUSPECT_METHODS', 'auto_patience', 'Noise', 'curve_noise',
-           'gain_bound', 'Plateau', 'plateau', 'plateaus', 'val_plateaus_first', 'describe_plateau',
+           'gain_bound', 'Plateau', 'plateau', 'chance_levels', 'plateaus', 'val_plateaus_first', 'describe_plateau',
            'gap_decomposition', 'dominant_terms', 'plot_gap', 'per_class_report', 'f1_support_correlation',
            'plot_f1_support', 'confusion', 'plot_confusion', 'suspicion_scores', 'noise_detection_scores',
            'aum_threshold', 'suspects', 'cleanlab_issues', 'compare_rankings', 'plot_suspects', 'compare_runs',
@@ -133,6 +133,25 @@ def plateau(curve,                  # values per epoch: a list, an array, or a S
     if last == first and chance is None: return Plateau(*best, None, None, "not learning", threshold)
     return Plateau(*best, int(epochs[last]), float(vals[last]), "plateau", threshold)
 
+# %% ../nbs/07_diagnostics.ipynb #5634df90
+def chance_levels(train,    # the training split (a `Corpus`): its class shares are the prediction
+                  val,      # the validation split, with the same class names
+                  loss=None,# the run's loss (a Keras loss; default: the question's `FocalLoss()`)
+                 )->pd.DataFrame:
+    "Loss, accuracy and macro-F1 of predicting the training class shares for every document, on each split."
+    from lossplateau.losses import FocalLoss, per_document_loss, score
+    if list(train.class_names) != list(val.class_names):
+        raise ValueError("chance_levels: the training and validation splits have different class names; pass the "
+                         "two splits of one run.")
+    if not len(train) or not len(val): raise ValueError("chance_levels: a split has no documents.")
+    loss = FocalLoss() if loss is None else loss
+    prior = np.bincount(train.labels, minlength=train.n_classes) / len(train)
+    rows = {}
+    for name, c in (("train", train), ("val", val)):
+        probs = np.tile(prior.astype("float32"), (len(c), 1))
+        rows[name] = score(per_document_loss(loss, c.labels, probs), probs, c.labels)
+    return pd.DataFrame(rows).T.rename_axis("split")
+
 # %% ../nbs/07_diagnostics.ipynb #1ef4bf5b
 PLATEAU_CURVES = ("inference", "val", "reported")   # compared: inference-mode training and validation; then reported
 
@@ -144,11 +163,16 @@ def _document_values(history:History, metric:str)->dict:
     docs = {"inference": np.asarray(d.get("train_loss", [])), "val": np.asarray(d.get("val_loss", []))}
     return {c: v for c, v in docs.items() if v.ndim == 2 and v.shape[1] >= 2}
 
+def _chance_of(chance, curve:str, metric:str)->float|None:
+    "A curve's chance level from `plateaus`' `chance`: one number, or `chance_levels`' table (train or val row)."
+    if chance is None or np.isscalar(chance): return chance
+    return float(chance.loc["val" if curve == "val" else "train", metric])
+
 def plateaus(history:History,        # a run recorded by `fit`
              patience:int|None=None, # epochs without a real gain that make a plateau (None: `auto_patience`)
              min_delta:float=0.0,    # smallest relative gain worth counting, on top of the noise
              metric:str="loss",      # "loss" (mode min), "acc" or "f1" (mode max)
-             chance:float|None=None, # the metric at chance (prior's loss, largest class's share); None: epoch 1
+             chance=None,            # the metric at chance: a number, or `chance_levels`' table; None: epoch 1
              alpha:float=0.05,       # chance that noise alone makes any gain count, per curve
             )->pd.DataFrame:
     "`plateau` of the inference-mode training and validation curves of `metric` (and the reported one), one row each."
@@ -156,7 +180,7 @@ def plateaus(history:History,        # a run recorded by `fit`
     if f"val_{metric}" not in ep: raise ValueError(f"plateaus: unknown metric {metric!r}; use 'loss', 'acc' or 'f1'.")
     docs, mode = _document_values(history, metric), "min" if metric == "loss" else "max"
     rows = {CURVES[c]: {**plateau(ep[f"{c}_{metric}"].to_numpy(), patience, min_delta, mode, ep.epoch.to_numpy(),
-                                  docs.get(c), chance, alpha=alpha)._asdict(),
+                                  docs.get(c), _chance_of(chance, c, metric), alpha=alpha)._asdict(),
                         "test": "paired" if c in docs else "curve noise"} for c in PLATEAU_CURVES}
     df = pd.DataFrame(rows).T.rename_axis("curve")
     for c in ("best_epoch", "plateau_epoch"): df[c] = df[c].astype("Int64")

@@ -201,8 +201,8 @@ def score(losses:np.ndarray, # per-document losses
           probs:np.ndarray,  # predicted probabilities
           y:np.ndarray,      # integer labels
          )->dict:
-    "Mean loss, accuracy and macro-F1 of a set of predictions."
+    "Mean loss, accuracy and macro-F1 (over the classes that occur or are predicted) of a set of predictions."
     from sklearn.metrics import f1_score   # scikit-learn takes seconds to import: only when scoring
     pred = probs.argmax(1)
     return {"loss": float(np.mean(losses)), "acc": float(np.mean(pred == y)),
-            "f1": float(f1_score(y, pred, average="macro", labels=np.arange(probs.shape[1]), zero_division=0))}
+            "f1": float(f1_score(y, pred, average="macro", labels=np.union1d(y, pred), zero_division=0))}

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['RUN_DEFAULTS', 'resource_dir', 'load_profiles', 'get_profile', 'run_specs', 'chapter_parameters', 'check_run_spec',
-           'make_corpus', 'Run', 'train_run', 'get_run']
+           'make_corpus', 'Run', 'run_loss', 'train_run', 'get_run']
 
 # %% ../nbs/06_runs.ipynb #3df9247e
 from dataclasses import dataclass
@@ -136,6 +136,17 @@ class Run:
     train:object     # training `Corpus`
     val:object       # validation `Corpus`
 
+    @property
+    def loss(self):
+        "The run's loss function (a fresh Keras loss), e.g. to score other predictions the same way."
+        return run_loss(self.spec)
+
+def run_loss(spec:dict): # run parameters (`loss` and `gamma`)
+    "The Keras loss a run spec names: `FocalLoss(gamma)` for 'focal', else the Keras loss of that name."
+    from lossplateau.losses import FocalLoss
+    from lossplateau.train import make_loss
+    return make_loss(FocalLoss(gamma=spec.get("gamma", 2.0)) if spec.get("loss", "focal") == "focal" else spec["loss"])
+
 def train_run(name:str,        # run name
               spec:dict,       # run parameters (see RUN_DEFAULTS)
               runs_dir=None,   # folder for resumable runs (None: in memory only)
@@ -143,13 +154,12 @@ def train_run(name:str,        # run name
               corpora=None,    # `(train, val)` to train on instead of the spec's corpus (e.g. cross-validation folds)
              )->Run:
     "Train (or reuse, if `runs_dir` holds it finished) the run `name` described by `spec`."
-    from lossplateau.losses import FocalLoss   # Keras and TensorFlow from here on (see the imports above)
     from lossplateau.model import BiGRUConfig
     from lossplateau.train import Tracking, fit
     s = check_run_spec(spec)
     train, val = make_corpus(s) if corpora is None else corpora
     config = (BiGRUConfig.gpu if s["gpu"] else BiGRUConfig)(**s["model"])
-    loss = FocalLoss(gamma=s["gamma"]) if s["loss"] == "focal" else s["loss"]
+    loss = run_loss(s)
     vectors = load_vectors(s["vectors"]) if s["vectors"] else None
     h = fit(config, train, val, vectors=vectors, epochs=s["epochs"], batch_size=s["batch_size"],
             optimizer=s["optimizer"], learning_rate=s["learning_rate"], momentum=s["momentum"], loss=loss,

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['XLA_MIN_DOCS', 'History', 'run_key', 'data_fingerprint', 'TrainData', 'encode_splits', 'build_model', 'prepare',
-           'EpochBatches', 'Tracking', 'device_names', 'fit']
+           'EpochBatches', 'Tracking', 'device_names', 'make_loss', 'fit']
 
 # %% ../nbs/05_train.ipynb #edfb9db6
 import dataclasses, io, json, platform, shutil, warnings
@@ -379,7 +379,9 @@ def _make_optimizer(optimizer, learning_rate:float, momentum:float):
     if optimizer.lower() == "sgd": return keras.optimizers.SGD(learning_rate, momentum=momentum)
     raise ValueError(f"optimizer must be 'adam', 'sgd' or a keras optimizer; got {optimizer!r}.")
 
-def _make_loss(loss):
+def make_loss(loss=None, # None or "focal" (`FocalLoss()`), "crossentropy", or a Keras loss (returned as it is)
+             ):
+    "The Keras loss that `fit`'s `loss` argument names."
     if loss is None or loss == "focal": return FocalLoss()
     if loss in ("crossentropy", "cross-entropy", "categorical_crossentropy"):
         return keras.losses.CategoricalCrossentropy()
@@ -488,7 +490,7 @@ def fit(model_or_config=None, # a `BiGRUConfig` (default: the question's model) 
        )->History:
     "Train with the curves of the gap decomposition recorded; returns the run's `History` (with its model and encoder)."
     if epochs < 1: raise ValueError(f"fit: epochs must be at least 1; got {epochs}.")
-    track, loss = track or Tracking(), _make_loss(loss)
+    track, loss = track or Tracking(), make_loss(loss)
     data, build = _data_and_model(model_or_config, train, val, vectors, num_words, vector_dim, vector_epochs, seed,
                                   bucketing)
     xla = _resolve_jit(jit_compile, len(data.x_train))

@@ -218,6 +218,9 @@ def test_report_on_a_small_csv(tmp_path):
     for page in html.glob("*.html"):       # the user's text is shown as text, never run as markup
         assert "<script>alert('x')</script>" not in page.read_text() and "<img src=x onerror" not in page.read_text(), page.name
     assert (tmp_path / "report" / "src" / "run_question.ipynb").exists()
+    assert (tmp_path / "report" / "src" / "run_question_aum.ipynb").exists()   # threshold samples: the AUM's cut-off
+    page = (html / "13_classes_documents.html").read_text()
+    assert "moved" in page and "fake class" in page and "Its cut-off is an AUM of" in page, "no AUM cut-off in the report"
 
 
 def test_report_bad_input_fails_in_one_line_before_training(tmp_path):
