@@ -318,6 +318,7 @@ def build_book(profile:str="quick",      # smoke, quick or full
 
 # %% ../nbs/08_book.ipynb #8c59d712
 REPORT_CHAPTERS = {   # the analysis chapters a report executes, with the parameters it gives them
+    "10_reproduce": {},                              # the curves, where each plateaus, the model against a baseline
     "11_gap": {"ablations": False},                  # the gap decomposition, epoch by epoch (no knock-out runs)
     "13_classes_documents": {"synthetic_run": "", "aum_run": "question_aum"},  # per-class F1, confusion, suspects
 }

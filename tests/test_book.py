@@ -211,7 +211,7 @@ def test_report_on_a_small_csv(tmp_path):
     html = tmp_path / "report" / "_build" / "html"
     assert (html / "index.html").exists()
     assert "mine.csv" in (html / "intro.html").read_text()
-    for chapter in ("11_gap", "13_classes_documents"):           # the analysis chapters, executed on the user's corpus
+    for chapter in ("10_reproduce", "11_gap", "13_classes_documents"):           # the analysis chapters, executed on the user's corpus
         nb = nbformat.read(tmp_path / "report" / "src" / f"{chapter}.ipynb", as_version=4)
         assert not [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"], chapter
         assert (html / f"{chapter}.html").exists()
@@ -220,6 +220,7 @@ def test_report_on_a_small_csv(tmp_path):
     assert (tmp_path / "report" / "src" / "run_question.ipynb").exists()
     assert (tmp_path / "report" / "src" / "run_question_aum.ipynb").exists()   # threshold samples: the AUM's cut-off
     page = (html / "13_classes_documents.html").read_text()
+    assert "TF-IDF + logistic regression" in (html / "10_reproduce.html").read_text()   # the baseline beside the model
     assert "moved" in page and "fake class" in page and "Its cut-off is an AUM of" in page, "no AUM cut-off in the report"
 
 
