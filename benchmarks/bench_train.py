@@ -7,7 +7,7 @@ memory is per variant and one variant's compiled graphs do not warm up the next)
   A      the question's pipeline as written: every document padded to MAX_LEN with `keras.utils.pad_sequences`,
          NumPy arrays into `model.fit`, recurrent_dropout 0.5, no curve tracking
   B      `lossplateau.train.fit` with the same model (length bucketing on, curves tracked every epoch, XLA on
-         by `jit_compile="auto"` from 2,000 training documents on a CPU)
+         on a CPU, as `jit_compile="auto"` does for runs of 2,000 documents and 40 epochs)
   B_noxla B with `jit_compile=False`: separates XLA from bucketing
   B_pad  B with `bucketing=False` (every batch padded to MAX_LEN): separates bucketing from the rest
   C      B with the GPU variant, `BiGRUConfig.gpu()` (recurrent_dropout 0)
@@ -134,7 +134,8 @@ def worker(a, variant, seed):
     else:
         h = T.fit(config, train, val, epochs=a.epochs, batch_size=a.batch_size, learning_rate=a.learning_rate, seed=seed,
                   vectors=kv, num_words=a.num_words, progress=False, name=variant, bucketing=variant != "B_pad",
-                  jit_compile=False if variant == "B_noxla" else "auto")
+                  jit_compile=False if variant == "B_noxla" else                 # XLA on a CPU, as "auto" does
+                  "auto" if any(not d.lower().startswith("cpu") for d in T.device_names()) else True)   # for long runs
         ep = h.epochs
         x_tr, x_va = h.encoder.transform(train), h.encoder.transform(val)
         buckets = h.buckets
