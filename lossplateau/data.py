@@ -165,6 +165,29 @@ def _word(i:int)->str:
         if i == 0: return s
         i -= 1
 
+def _split_indices(labels:np.ndarray, # integer class of each document
+                   class_names:list,   # the class names (for messages)
+                   val_size:float,     # share of documents for validation
+                   seed:int,           # random seed
+                   name:str,           # the corpus name (for messages)
+                  )->tuple:
+    "Sorted `(train, val)` positions of a stratified split of `labels`, after checking that every class fits on both sides."
+    from sklearn.model_selection import train_test_split   # scikit-learn takes seconds to import: only when needed
+    if not 0 < val_size < 1: raise DataError(f"{name}: val_size is a share in (0, 1); got {val_size}.")
+    n = np.bincount(labels, minlength=len(class_names))
+    small = [f"{class_names[i]!r} ({n[i]})" for i in np.flatnonzero((n > 0) & (n < 2))]
+    if small:
+        raise DataError(f"{name}: class(es) {', '.join(small)} have a single document; a stratified split needs "
+                        "at least 2 per class. Add documents, merge the class into another, or drop it.")
+    k = int((n > 0).sum())
+    n_val = int(np.ceil(val_size * len(labels)))
+    if n_val < k or len(labels) - n_val < k:
+        raise DataError(f"{name}: {len(labels)} documents cannot be split {1-val_size:.0%}/{val_size:.0%} "
+                        f"with every one of the {k} classes on both sides; use more documents or a val_size nearer "
+                        "0.5.")
+    tr, va = train_test_split(np.arange(len(labels)), test_size=val_size, stratify=labels, random_state=seed)
+    return np.sort(tr), np.sort(va)
+
 def make_synthetic(n_docs:int=6000,      # number of documents
                    n_classes:int=48,     # number of classes
                    imbalance:float=40.0, # largest class size / smallest class size
@@ -172,14 +195,14 @@ def make_synthetic(n_docs:int=6000,      # number of documents
                    topic_size:int=30,    # topic words per class
                    overlap:float=0.3,    # share of a class's topic words shared with the next class
                    signal:float=0.3,     # probability that a token is a topic word
-                   noise:float=0.1,      # share of labels flipped to another class
+                   noise:float=0.1,      # share of training labels flipped to another class (validation labels stay true)
                    noise_kind:str="uniform", # "uniform": to any other class; "neighbour": to the next (overlapping) one
                    val_shift:float=0.0,  # extra `signal` for validation documents (0: none)
-                   val_size:float=0.3,   # validation share used when `val_shift > 0`
+                   val_size:float=0.3,   # validation share of the corpus's `split`
                    median_len:int=42,    # median document length in words
-                   seed:int=0,           # random seed
+                   seed:int=0,           # random seed (texts, classes and split; the flips use a stream of their own)
                   )->Corpus:
-    "A corpus with planted imbalance, topic overlap, label noise and optional easier validation set."
+    "A corpus with planted imbalance, topic overlap, label noise in training and optional easier validation set."
     if n_classes < 2: raise DataError(f"make_synthetic: n_classes must be at least 2; got {n_classes}.")
     if not 0 <= noise < 1: raise DataError(f"make_synthetic: noise is a share of labels in [0, 1); got {noise}.")
     if noise_kind not in ("uniform", "neighbour"):
@@ -202,32 +225,31 @@ def make_synthetic(n_docs:int=6000,      # number of documents
     topics = np.concatenate([own, own[(np.arange(n_classes) + 1) % n_classes][:, :topic_size - n_own]], axis=1)
     bg_p = 1.0 / np.arange(1, vocab_size + 1) ** 1.07
     bg_p /= bg_p.sum()
-    # label noise: flip a share of labels to a different class (texts follow the true labels)
-    true_labels, labels = labels, labels.copy()
-    noisy = np.zeros(n_docs, dtype=bool)
-    flip = rng.choice(n_docs, size=int(round(noise * n_docs)), replace=False)
-    if noise_kind == "neighbour": labels[flip] = (labels[flip] + 1) % n_classes   # the class whose topic overlaps
-    else: labels[flip] = (labels[flip] + rng.integers(1, n_classes, flip.size)) % n_classes
-    noisy[flip] = True
-    # validation documents (only used by val_shift): those stratified_split picks from the observed labels
-    split = None
+    # the split, on the true labels: the documents stratified_split picks from the corpus without noise
+    class_names = [f"topic{i:02d}" for i in range(n_classes)]
+    name = f"synthetic-{n_classes}" + (f"-noise{noise:g}" if noise else "")
+    name += "-neighbour" if noise and noise_kind == "neighbour" else ""
+    name += f"-shift{val_shift:g}" if val_shift else ""
+    tr, va = _split_indices(labels, class_names, val_size, seed, f"make_synthetic ({name})")
+    split = np.full(n_docs, "train", dtype=object); split[va] = "val"
     sig = np.full(n_docs, signal)
-    if val_shift:
-        from sklearn.model_selection import train_test_split   # scikit-learn takes seconds to import: only when needed
-        _, va = train_test_split(np.arange(n_docs), test_size=val_size, stratify=labels, random_state=seed)
-        split = np.full(n_docs, "train", dtype=object); split[va] = "val"
-        sig[va] += val_shift
+    sig[va] += val_shift
     lengths = np.clip(np.round(rng.lognormal(np.log(median_len), 0.75, n_docs)), 5, 400).astype(int)
     n_tok = lengths.sum()
     doc_of = np.repeat(np.arange(n_docs), lengths)
     is_topic = rng.random(n_tok) < sig[doc_of]
     tok = rng.choice(vocab_size, size=n_tok, p=bg_p)
-    tok[is_topic] = topics[true_labels[doc_of[is_topic]], rng.integers(0, topic_size, is_topic.sum())]
+    tok[is_topic] = topics[labels[doc_of[is_topic]], rng.integers(0, topic_size, is_topic.sum())]  # true labels
     texts = [" ".join(ws) for ws in np.split(words[tok], np.cumsum(lengths)[:-1])]
-    name = f"synthetic-{n_classes}" + (f"-noise{noise:g}" if noise else "")
-    name += "-neighbour" if noise and noise_kind == "neighbour" else ""
-    name += f"-shift{val_shift:g}" if val_shift else ""
-    return Corpus(texts, labels, [f"topic{i:02d}" for i in range(n_classes)], [f"syn{i:05d}" for i in range(n_docs)],
+    # label noise, last and from its own stream: the texts, classes and split above do not depend on it
+    noise_rng = np.random.default_rng([seed, 13])
+    true_labels, labels = labels, labels.copy()
+    noisy = np.zeros(n_docs, dtype=bool)
+    flip = noise_rng.choice(tr, size=int(round(noise * len(tr))), replace=False)     # training documents only
+    if noise_kind == "neighbour": labels[flip] = (labels[flip] + 1) % n_classes   # the class whose topic overlaps
+    else: labels[flip] = (labels[flip] + noise_rng.integers(1, n_classes, flip.size)) % n_classes
+    noisy[flip] = True
+    return Corpus(texts, labels, class_names, [f"syn{i:05d}" for i in range(n_docs)],
                   name=name, noisy=noisy, true_labels=true_labels, split=split)
 
 # %% ../nbs/01_data.ipynb #c36694b0
@@ -383,28 +405,21 @@ def read_corpus(path,               # a file (CSV, TSV, JSONL, Parquet; optional
 def stratified_split(corpus:Corpus,       # the corpus to split
                      val_size:float=0.3,  # share of documents for validation
                      seed:int=0,          # random seed
-                     ignore_split:bool=False, # resample even if the corpus carries a predefined `split`
+                     ignore_split:bool=False, # resample even if the corpus carries a predefined `split` (on a noisy
+                                              # synthetic corpus, flipped labels may then land in validation)
                     )->tuple:
     "Split into `(train, val)` corpora with the class proportions kept, as the question does (70/30)."
-    from sklearn.model_selection import train_test_split   # scikit-learn takes seconds to import: only when needed
     if corpus.split is not None and not ignore_split:
         s = np.asarray(corpus.split)
-        return (corpus.subset(np.flatnonzero(s == "train"), f"{corpus.name}/train"),
-                corpus.subset(np.flatnonzero(s == "val"), f"{corpus.name}/val"))
-    if not 0 < val_size < 1: raise DataError(f"stratified_split: val_size is a share in (0, 1); got {val_size}.")
-    n = corpus.counts()
-    small = [f"{corpus.class_names[i]!r} ({n[i]})" for i in np.flatnonzero((n > 0) & (n < 2))]
-    if small:
-        raise DataError(f"{corpus.name}: class(es) {', '.join(small)} have a single document; a stratified split needs "
-                        "at least 2 per class. Add documents, merge the class into another, or drop it.")
-    k = int((n > 0).sum())
-    n_val = int(np.ceil(val_size * len(corpus)))
-    if n_val < k or len(corpus) - n_val < k:
-        raise DataError(f"{corpus.name}: {len(corpus)} documents cannot be split {1-val_size:.0%}/{val_size:.0%} "
-                        f"with every one of the {k} classes on both sides; use more documents or a val_size nearer "
-                        "0.5.")
-    tr, va = train_test_split(np.arange(len(corpus)), test_size=val_size, stratify=corpus.labels, random_state=seed)
-    train, val = corpus.subset(np.sort(tr), f"{corpus.name}/train"), corpus.subset(np.sort(va), f"{corpus.name}/val")
+        train = corpus.subset(np.flatnonzero(s == "train"), f"{corpus.name}/train")
+        val = corpus.subset(np.flatnonzero(s == "val"), f"{corpus.name}/val")
+        if abs(len(val) / max(len(corpus), 1) - val_size) > 1 / max(len(corpus), 1):
+            warnings.warn(f"{corpus.name}: the corpus carries its own split ({len(val)} of {len(corpus)} documents for "
+                          f"validation), which is used; val_size={val_size} is ignored. Pass ignore_split=True to draw "
+                          "a new split.", stacklevel=2)
+        return train, val
+    tr, va = _split_indices(corpus.labels, corpus.class_names, val_size, seed, corpus.name)
+    train, val = corpus.subset(tr, f"{corpus.name}/train"), corpus.subset(va, f"{corpus.name}/val")
     _warn_duplicates(train, val)
     return train, val
 
