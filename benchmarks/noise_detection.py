@@ -59,7 +59,7 @@ def main(argv=None):
     rows, controls = [], []
     for seed in a.seeds:
         for kind in a.kinds:
-            spec = {**template, "seed": seed, "noise": 0.0 if kind == "clean" else a.noise,
+            spec = {**template, "seed": seed, "data_seed": seed, "noise": 0.0 if kind == "clean" else a.noise,
                     "noise_kind": "uniform" if kind == "clean" else kind}
             t0 = time.perf_counter()
             run = train_run(f"noise-{kind}-s{seed}", spec, a.runs, progress=False)

@@ -344,7 +344,7 @@ def build_report(data,                 # your corpus: CSV, TSV, JSONL, Parquet o
     out = writable_dir(out)
     data = Path(data).expanduser().resolve()
     spec = {**{k: v for k, v in base.items() if k in RUN_DEFAULTS}, "corpus": "file", "path": str(data),
-            "text": text, "label": label, "drop_invalid": drop_invalid, "n_docs": None, "noise": 0.0, "val_shift": 0.0,
+            "text": text, "label": label, "drop_invalid": drop_invalid, "n_docs": None, "noise": 0.0, "val_shift": 0.0, "replicates": 1,
             "vectors": str(vectors or "")}
     files = (sorted(data.rglob("*")) if data.is_dir() else [data]) + ([vectors] if vectors else [])
     stamp = [[str(f), f.stat().st_size, f.stat().st_mtime_ns] for f in files if f.is_file()]   # edited corpus: new report
