@@ -10,8 +10,8 @@ __all__ = ['PLATEAU_CURVES', 'GAP_TERMS', 'TERM_NAMES', 'PHASES', 'SUSPECT_METHO
            'suspicion_scores', 'noise_detection_scores', 'aum_threshold', 'suspects', 'tfidf_logreg', 'cleanlab_issues',
            'compare_rankings', 'plot_suspects', 'Baseline', 'baseline', 'compare_runs', 'plot_runs', 'run_summary',
            'summarise_runs', 'Interval', 'seed_interval', 'verdict', 'easier_validation', 'overfitting', 'term_effect',
-           'paired_effect', 'noise_costs_f1', 'focal_vs_crossentropy', 'f1_follows_support', 'verdict_table',
-           'format_verdicts', 'style_verdicts', 'verdicts']
+           'paired_effect', 'noise_costs_f1', 'focal_vs_crossentropy', 'f1_follows_support', 'starts_below',
+           'plateaus_first', 'verdict_table', 'format_verdicts', 'style_verdicts', 'verdicts']
 
 # %% ../nbs/07_diagnostics.ipynb #2085ad5e
 import math
@@ -997,6 +997,47 @@ def f1_follows_support(reports,               # one `per_class_report` per seed 
                 f"Spearman's ρ between per-class F1 and {support.replace('_', ' ')}, per seed",
                 values, threshold, ">", confidence)
 
+# %% ../nbs/07_diagnostics.ipynb #cc637514
+def starts_below(runs,                   # replicates: a list of `History` (or `Run`), one per seed
+                 phase:str="early",      # which third of the epochs (`PHASES`)
+                 threshold:float=EFFECT, # the margin (in loss) by which validation must be below
+                 confidence:float=0.95,  # coverage of the interval
+                )->dict:
+    "Verdict row on 'validation starts below the reported training loss': reported − validation loss in a phase."
+    hs = _histories(runs, "starts_below")
+    values = [float((h.epochs.reported_loss - h.epochs.val_loss).iloc[_phase_rows(len(h), phase)].mean()) for h in hs]
+    return _row("validation starts below the reported training loss", _runs_name(hs),
+                "the validation loss is lower than the training loss Keras reports, early in training",
+                f"reported − validation loss, mean over the {phase} third of the epochs, per seed",
+                values, threshold, ">", confidence)
+
+def _plateau_end(pl:pd.DataFrame, curve:str, n:int)->float:
+    "A curve's plateau epoch; n + 1 if it is still improving; NaN if it is not learning."
+    r = pl.loc[CURVES[curve]]
+    return float(r.plateau_epoch) if r.status == "plateau" else float(n + 1) if r.status == "improving" else math.nan
+
+def plateaus_first(runs,                    # replicates: a list of `History` (or `Run`), one per seed
+                   patience:int|None=None,  # `plateaus`' patience (None: `auto_patience`)
+                   min_delta:float=0.01,    # `plateaus`' smallest relative gain
+                   chance=None,             # `plateaus`' chance level: one for every seed, or a list, one per seed
+                   confidence:float=0.95,   # coverage of the interval
+                  )->dict:
+    "Verdict row on 'validation plateaus first': the training curve's plateau epoch minus validation's, per seed."
+    hs = _histories(runs, "plateaus_first")
+    chances = chance if isinstance(chance, (list, tuple)) else [chance] * len(hs)
+    if len(chances) != len(hs): raise ValueError(f"plateaus_first: {len(chances)} chance levels for {len(hs)} runs.")
+    values, words = [], []
+    for h, c in zip(hs, chances):
+        pl = plateaus(h, patience, min_delta, chance=c)
+        values.append(_plateau_end(pl, "inference", len(h)) - _plateau_end(pl, "val", len(h)))
+        words.append(f"{describe_plateau(pl.loc[CURVES['val']].status, pl.loc[CURVES['val']].plateau_epoch)}")
+    row = _row("validation plateaus before the training loss", _runs_name(hs),
+               "the validation loss stops gaining beyond the noise before the inference-mode training loss does",
+               "plateau epoch of the inference-mode training loss − that of the validation loss (a curve still "
+               "improving counts as the epoch after the run), per seed", values, 0.0, ">", confidence)
+    row["note"] = "validation " + "; ".join(f"seed {h.params.get('seed', i)}: {w}" for i, (h, w) in enumerate(zip(hs, words)))
+    return row
+
 # %% ../nbs/07_diagnostics.ipynb #37d2e515
 def verdict_table(rows, # verdict rows (dicts) from the rules: `easier_validation`, `overfitting`, ...
                  )->pd.DataFrame:
@@ -1041,10 +1082,14 @@ def verdicts(runs:dict,                  # run name -> replicates (a list of `Hi
              noisy:str|None=None,        # clean's texts with flipped labels, scored on the TRUE validation labels
              crossentropy:str="crossentropy", # the question's model with cross-entropy
              reports=None,               # one `per_class_report` of the question's model per seed (optional)
+             slow:str="question_slow",   # the question's model at the question's own learning rate
+             chance=None,                # the question's chance levels for `plateaus_first` (`chance_levels`)
             )->pd.DataFrame:
     "The book's verdict table: every rule on the runs it is about (runs that are absent are skipped)."
     have = lambda *names: all(n is not None and len(runs.get(n) or []) for n in names)
-    rows = [easier_validation(runs[n]) for n in (question, shift, clean) if have(n)]
+    rows = [starts_below(runs[question]), plateaus_first(runs[question], chance=chance)] if have(question) else []
+    if have(slow): rows.append(starts_below(runs[slow]))
+    rows += [easier_validation(runs[n]) for n in (question, shift, clean) if have(n)]
     if have(question):
         q = runs[question]
         rows += [overfitting(q), term_effect(q, phase="early"), term_effect(q, phase="late"),
