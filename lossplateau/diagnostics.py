@@ -1075,6 +1075,14 @@ def style_verdicts(table:pd.DataFrame, # from `verdict_table`
             .set_properties(**{"text-align": "left", "white-space": "normal"}))
 
 # %% ../nbs/07_diagnostics.ipynb #33f1122b
+def _common_seeds(a, b)->tuple:
+    "The replicates of `a` and of `b` whose seeds both have, in `a`'s order: the pairs of a paired comparison."
+    seed = lambda r: getattr(r, "history", r).params.get("seed")
+    sb = [seed(r) for r in b]
+    pairs = [(r, b[sb.index(seed(r))]) for r in a if seed(r) in sb]
+    if not pairs: raise ValueError("verdicts: the two sets of runs share no seed; a paired comparison needs the same seeds.")
+    return [x for x, _ in pairs], [y for _, y in pairs]
+
 def verdicts(runs:dict,                  # run name -> replicates (a list of `History` or `Run`, one per seed)
              question:str="question",    # the question's model
              shift:str="syn_shift",      # planted: an easier validation set (the data gap's positive control)
@@ -1094,7 +1102,7 @@ def verdicts(runs:dict,                  # run name -> replicates (a list of `Hi
         q = runs[question]
         rows += [overfitting(q), term_effect(q, phase="early"), term_effect(q, phase="late"),
                  term_effect(q, "lag", phase="early", hypothesis="the lag lifts the reported loss (early)")]
-    if have(clean, noisy): rows.append(noise_costs_f1(runs[clean], runs[noisy]))
-    if have(question, crossentropy): rows.append(focal_vs_crossentropy(runs[question], runs[crossentropy]))
+    if have(clean, noisy): rows.append(noise_costs_f1(*_common_seeds(runs[clean], runs[noisy])))
+    if have(question, crossentropy): rows.append(focal_vs_crossentropy(*_common_seeds(runs[question], runs[crossentropy])))
     if reports is not None: rows.append(f1_follows_support(reports, runs=question))
     return verdict_table(rows)
