@@ -812,8 +812,9 @@ def _histories(runs, rule:str)->list:
     return hs
 
 def _runs_name(hs:list)->str:
-    "The runs' name: their common name, else the names joined."
-    names = list(dict.fromkeys(h.name for h in hs))
+    "The runs' name: their common name (replicates' `_sK` suffixes dropped), else the names joined."
+    import re
+    names = list(dict.fromkeys(re.sub(r"_s\d+$", "", h.name) for h in hs))
     return names[0] if len(names) == 1 else ", ".join(names)
 
 def _phase_rows(n:int, phase:str)->np.ndarray:
