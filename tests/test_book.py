@@ -47,6 +47,19 @@ def test_smoke_book_has_every_chapter_executed_without_errors(book):
         if declared_parameters(source):                   # papermill injects only the parameters a notebook declares
             assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells), f"{name}: none injected"
         assert f"{name}: done in" in stdout
+    from lossplateau.runs import get_profile, run_specs                # replicate seeds get their own run pages
+    for name in run_specs(get_profile("smoke")):
+        assert (html / f"run_{name}.html").exists(), f"run_{name}.html missing"
+
+
+def test_answer_is_glued_prose_with_the_verdict_table(book):
+    out, _ = book
+    page = (out / "_build" / "html" / "14_answer.html").read_text()
+    assert "{glue" not in page and "glue:md" not in page, "a glue directive was not rendered"
+    assert "Did this build see what the asker saw?" in page and "Every hypothesis, in one table" in page
+    assert re.search(r"<strong>(Yes|No|Half of it|The first half|The second half only)\.</strong>", page), \
+        "the answer does not open by saying whether the phenomenon was reproduced"
+    assert "validation starts below the reported training loss" in page and "[95% interval]" in page   # the table
 
 
 def test_front_page_links_every_chapter():
