@@ -4,14 +4,15 @@
 
 # %% auto #0
 __all__ = ['PLATEAU_CURVES', 'GAP_TERMS', 'TERM_NAMES', 'PHASES', 'SUSPECT_METHODS', 'BASELINE_FLOOR', 'VERDICTS', 'EFFECT',
-           'VERDICT_COLUMNS', 'auto_patience', 'Noise', 'curve_noise', 'gain_bound', 'Plateau', 'plateau',
-           'chance_levels', 'plateaus', 'val_plateaus_first', 'describe_plateau', 'gap_decomposition', 'dominant_terms',
-           'plot_gap', 'per_class_report', 'f1_support_correlation', 'plot_f1_support', 'confusion', 'plot_confusion',
-           'suspicion_scores', 'noise_detection_scores', 'aum_threshold', 'suspects', 'tfidf_logreg', 'cleanlab_issues',
-           'compare_rankings', 'plot_suspects', 'Baseline', 'baseline', 'compare_runs', 'plot_runs', 'run_summary',
-           'summarise_runs', 'Interval', 'seed_interval', 'verdict', 'easier_validation', 'overfitting', 'term_effect',
-           'paired_effect', 'noise_costs_f1', 'focal_vs_crossentropy', 'f1_follows_support', 'starts_below',
-           'plateaus_first', 'verdict_table', 'format_verdicts', 'style_verdicts', 'verdicts']
+           'VERDICT_COLUMNS', 'VERDICT_RUNS', 'auto_patience', 'Noise', 'curve_noise', 'gain_bound', 'Plateau',
+           'plateau', 'chance_levels', 'plateaus', 'val_plateaus_first', 'describe_plateau', 'gap_decomposition',
+           'dominant_terms', 'plot_gap', 'per_class_report', 'f1_support_correlation', 'plot_f1_support', 'confusion',
+           'plot_confusion', 'suspicion_scores', 'noise_detection_scores', 'aum_threshold', 'suspects', 'tfidf_logreg',
+           'cleanlab_issues', 'compare_rankings', 'plot_suspects', 'Baseline', 'baseline', 'compare_runs', 'plot_runs',
+           'run_summary', 'summarise_runs', 'Interval', 'seed_interval', 'verdict', 'easier_validation', 'overfitting',
+           'term_effect', 'paired_effect', 'noise_costs_f1', 'focal_vs_crossentropy', 'f1_follows_support',
+           'starts_below', 'plateaus_first', 'verdict_table', 'format_verdicts', 'style_verdicts', 'verdicts',
+           'profile_verdicts']
 
 # %% ../nbs/07_diagnostics.ipynb #2085ad5e
 import math
@@ -203,7 +204,7 @@ def describe_plateau(status:str,        # a `Plateau`'s status
     "The status of a curve in words, e.g. 'plateaus at epoch 4'."
     if status == "plateau": return f"plateaus at epoch {int(epoch)}"
     if status == "improving": return "is still improving at the last epoch"
-    if status == "not learning": return "never gains on its first epoch beyond the noise (not learning)"
+    if status == "not learning": return "never gets beyond its chance level or its first epoch by more than the noise (not learning)"
     raise ValueError(f"describe_plateau: status must be 'improving', 'plateau' or 'not learning'; got {status!r}.")
 
 # %% ../nbs/07_diagnostics.ipynb #d5bf2867
@@ -1107,3 +1108,22 @@ def verdicts(runs:dict,                  # run name -> replicates (a list of `Hi
     if have(question, crossentropy): rows.append(focal_vs_crossentropy(*_common_seeds(runs[question], runs[crossentropy])))
     if reports is not None: rows.append(f1_follows_support(reports, runs=question))
     return verdict_table(rows)
+
+# %% ../nbs/07_diagnostics.ipynb #ffa58427
+VERDICT_RUNS = ("question", "question_slow", "no_dropout", "no_batchnorm", "no_regularisation", "crossentropy", "sgd",
+                "gpu_variant", "syn_clean", "syn_noisy", "syn_shift")   # the runs the book's verdicts read
+
+def profile_verdicts(profile:str="smoke",   # the profile whose runs are judged
+                     runs_dir=None,         # where the book keeps its runs (None: train them in memory)
+                     profiles_path=None,    # profiles file (None: the book's)
+                     progress:bool=False,   # progress bars while training runs that are not there yet
+                    )->tuple:
+    "`(table, runs)`: `verdicts` on the profile's runs of `VERDICT_RUNS` (name -> replicates), as every chapter shows it."
+    from lossplateau.runs import get_profile, get_runs, run_specs
+    specs = run_specs(get_profile(profile, profiles_path))
+    runs = {n: get_runs(n, profile, runs_dir, profiles_path, progress) for n in VERDICT_RUNS if n in specs}
+    q = runs.get("question", [])
+    chance = [chance_levels(r.train, r.val, r.loss) for r in q] or None
+    reports = [per_class_report(r.val.labels, r.history.predict(r.val).argmax(1), r.val.class_names,
+                                train_labels=r.train.labels) for r in q] or None
+    return verdicts(runs, noisy="syn_noisy" if "syn_noisy" in runs else None, reports=reports, chance=chance), runs
