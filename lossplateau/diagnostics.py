@@ -9,10 +9,10 @@ __all__ = ['PLATEAU_CURVES', 'GAP_TERMS', 'TERM_NAMES', 'PHASES', 'SUSPECT_METHO
            'dominant_terms', 'plot_gap', 'per_class_report', 'f1_support_correlation', 'plot_f1_support', 'confusion',
            'plot_confusion', 'suspicion_scores', 'noise_detection_scores', 'aum_threshold', 'suspects', 'tfidf_logreg',
            'cleanlab_issues', 'compare_rankings', 'plot_suspects', 'Baseline', 'baseline', 'compare_runs', 'plot_runs',
-           'run_summary', 'summarise_runs', 'Interval', 'seed_interval', 'verdict', 'easier_validation', 'overfitting',
-           'term_effect', 'paired_effect', 'noise_costs_f1', 'focal_vs_crossentropy', 'f1_follows_support',
-           'starts_below', 'plateaus_first', 'verdict_table', 'format_verdicts', 'style_verdicts', 'verdicts',
-           'profile_verdicts']
+           'run_summary', 'summarise_runs', 'Interval', 'seed_interval', 'verdict', 'phase_epochs', 'describe_epochs',
+           'easier_validation', 'overfitting', 'term_effect', 'paired_effect', 'noise_costs_f1',
+           'focal_vs_crossentropy', 'f1_follows_support', 'starts_below', 'plateaus_first', 'verdict_table',
+           'format_verdicts', 'style_verdicts', 'verdicts', 'profile_verdicts']
 
 # %% ../nbs/07_diagnostics.ipynb #2085ad5e
 import math
@@ -818,10 +818,22 @@ def _runs_name(hs:list)->str:
     names = list(dict.fromkeys(re.sub(r"_s\d+$", "", h.name) for h in hs))
     return names[0] if len(names) == 1 else ", ".join(names)
 
-def _phase_rows(n:int, phase:str)->np.ndarray:
-    "Rows (0-based) of the epochs of a phase of an `n`-epoch run: consecutive thirds, as in `dominant_terms`."
+def phase_epochs(n:int,     # the run's length in epochs
+                 phase:str, # "early": the first tenth (at least 1 epoch); "middle", "late": the middle and last thirds
+                )->list:
+    "The epochs (from 1) a verdict rule averages over in a phase of an `n`-epoch run."
     if phase not in PHASES: raise ValueError(f"unknown phase {phase!r}; use one of {PHASES}.")
-    return np.array_split(np.arange(n), len(PHASES))[PHASES.index(phase)]
+    if phase == "early": return list(range(1, min(n, max(1, math.ceil(n / 10))) + 1))
+    return [int(e) + 1 for e in np.array_split(np.arange(n), len(PHASES))[PHASES.index(phase)]]
+
+def describe_epochs(epochs:list)->str:
+    "Epochs in words: 'epoch 1', 'epochs 1–2'."
+    if not len(epochs): return "no epochs"
+    return f"epoch {epochs[0]}" if len(epochs) == 1 else f"epochs {epochs[0]}–{epochs[-1]}"
+
+def _phase_rows(n:int, phase:str)->np.ndarray:
+    "Rows (0-based) of `phase_epochs`."
+    return np.asarray(phase_epochs(n, phase), dtype=int) - 1
 
 def _row(hypothesis:str, runs:str, definition:str, statistic:str, values, threshold:float, direction:str,
          confidence:float=0.95, note:str="", **interval)->dict:
@@ -849,7 +861,7 @@ def _document_se(h:History, epochs)->tuple|None:
     return math.sqrt(tr.var(ddof=1) / len(tr) + va.var(ddof=1) / len(va)), len(tr) + len(va) - 2
 
 def easier_validation(runs,                   # replicates: a list of `History` (or `Run`), one per seed
-                      phase:str="early",      # which third of the epochs (`PHASES`)
+                      phase:str="early",      # `phase_epochs`: early (first tenth), middle or late third
                       threshold:float=EFFECT, # the data gap (in loss) an easier validation set must exceed
                       confidence:float=0.95,  # coverage of the interval
                      )->dict:
@@ -871,7 +883,7 @@ def easier_validation(runs,                   # replicates: a list of `History` 
     return _row("the validation set is easier", _runs_name(hs),
                 "the validation documents have a lower loss than the training documents under the same function",
                 f"data gap I* − V* (training − validation loss, inference mode, recalibrated statistics), mean over "
-                f"the {phase} third of the epochs, per seed", values, threshold, ">", confidence, note, **interval)
+                f"the {phase} epochs (`phase_epochs`), per seed", values, threshold, ">", confidence, note, **interval)
 
 # %% ../nbs/07_diagnostics.ipynb #b8153f23
 def _phase_change(ep:pd.DataFrame, column:str)->float:
@@ -907,7 +919,7 @@ def overfitting(runs,                   # replicates: a list of `History` (or `R
 # %% ../nbs/07_diagnostics.ipynb #e7583c10
 def term_effect(runs,                                # replicates: a list of `History` (or `Run`), one per seed
                 terms=("dropout", "batch_stats"),    # terms of `GAP_TERMS`, summed
-                phase:str="early",                   # which third of the epochs (`PHASES`)
+                phase:str="early",                   # `phase_epochs`: early (first tenth), middle or late third
                 threshold:float=EFFECT,              # the size (in loss) the terms must exceed
                 confidence:float=0.95,               # coverage of the interval
                 hypothesis:str|None=None,            # the row's name (default: from the terms and the phase)
@@ -925,7 +937,7 @@ def term_effect(runs,                                # replicates: a list of `Hi
     words = " + ".join(TERM_NAMES[t] for t in terms)
     return _row(hypothesis or f"{words} lift the reported loss ({phase})", _runs_name(hs),
                 f"{words} make the reported training loss higher than the validation loss, {phase} in training",
-                f"{words} (terms of reported − validation loss), mean over the {phase} third of the epochs, per seed",
+                f"{words} (terms of reported − validation loss), mean over the {phase} epochs (`phase_epochs`), per seed",
                 values, threshold, ">", confidence)
 
 # %% ../nbs/07_diagnostics.ipynb #97467fd0
@@ -1001,7 +1013,7 @@ def f1_follows_support(reports,               # one `per_class_report` per seed 
 
 # %% ../nbs/07_diagnostics.ipynb #cc637514
 def starts_below(runs,                   # replicates: a list of `History` (or `Run`), one per seed
-                 phase:str="early",      # which third of the epochs (`PHASES`)
+                 phase:str="early",      # `phase_epochs`: early (first tenth), middle or late third
                  threshold:float=EFFECT, # the margin (in loss) by which validation must be below
                  confidence:float=0.95,  # coverage of the interval
                 )->dict:
@@ -1010,7 +1022,7 @@ def starts_below(runs,                   # replicates: a list of `History` (or `
     values = [float((h.epochs.reported_loss - h.epochs.val_loss).iloc[_phase_rows(len(h), phase)].mean()) for h in hs]
     return _row("validation starts below the reported training loss", _runs_name(hs),
                 "the validation loss is lower than the training loss Keras reports, early in training",
-                f"reported − validation loss, mean over the {phase} third of the epochs, per seed",
+                f"reported − validation loss, mean over the {phase} epochs (`phase_epochs`), per seed",
                 values, threshold, ">", confidence)
 
 def _plateau_end(pl:pd.DataFrame, curve:str, n:int)->float:
