@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['KERNEL_NAME', 'REPORT_CHAPTERS', 'parameters_cell', 'declared_parameters', 'check_parameters', 'prepare_for_book',
-           'execute_notebook', 'writable_dir', 'build_lock', 'build_book', 'build_report']
+           'execute_notebook', 'Job', 'local_workers', 'run_grid', 'writable_dir', 'build_lock', 'build_book',
+           'build_report']
 
 # %% ../nbs/08_book.ipynb #a5669587
-import ast, contextlib, json, os, re, shutil, subprocess, sys, tempfile, time
+import ast, contextlib, json, os, re, shutil, subprocess, sys, tempfile, time, typing
 from pathlib import Path
 
 from .core import BookError, atomic_write_bytes, fingerprint
@@ -183,6 +184,108 @@ def _error_line(evalue)->str:
     useful = [l for l in lines if not l.startswith(_NOISE)] or lines or [""]
     return useful[0] if len(useful[0]) <= 300 else useful[0][:297] + "..."
 
+# %% ../nbs/08_book.ipynb #279b133c
+class Job(typing.NamedTuple):
+    "One notebook to execute: its place in the build, output name, notebook, parameters and inputs' fingerprint."
+    index:int; name:str; nb:Path; params:dict; key:str
+
+def local_workers(workers:int|None, # worker processes asked for (None: one per CPU core)
+                  n_jobs:int,       # notebooks to execute
+                 )->int:
+    "Worker processes of a local cluster: as asked, or one per CPU core, never more than there are notebooks."
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
+        raise BookError(f"workers must be a whole number of at least 1 (1 executes the notebooks one after another); "
+                        f"got {workers!r}.")
+    return max(1, min(workers or os.cpu_count() or 1, n_jobs))
+
+def _reads_runs(job:Job)->bool:
+    "A chapter with a `profile` parameter reads the profile's runs, so it must wait for them."
+    import nbformat
+    return not job.name.startswith("run_") and "profile" in declared_parameters(nbformat.read(job.nb, as_version=4))
+
+# %% ../nbs/08_book.ipynb #e578eea3
+def _worker_name()->str:
+    "This Dask worker's name, or 'this process' outside a worker."
+    try:
+        from distributed import get_worker
+        w = get_worker()
+    except (ImportError, ValueError): return "this process"
+    return f"worker {w.name}" if isinstance(w.name, int) else f"worker {w.address}"
+
+def _execute_job(job:Job,             # what to execute
+                 src_dir,             # the book's `src` folder (shared by every worker)
+                 *after,              # results of the jobs this one waits for (unused: Dask passes them when done)
+                )->dict:
+    "Execute one notebook in this process and mark it done; returns its name, seconds and where it ran."
+    import socket
+    src_dir = Path(src_dir)
+    if not (src_dir / ".done").is_dir() or not os.access(src_dir, os.W_OK):
+        raise BookError(f"{src_dir}: {_worker_name()} on {socket.gethostname()} cannot reach the book's output folder; "
+                        "the output folder (--out) must be shared by every machine of the cluster, at the same path.")
+    nb = Path(job.nb)
+    if not nb.exists(): nb = resource_dir("nbs") / nb.name      # another machine: its own copy of the notebook
+    t0 = time.perf_counter()
+    execute_notebook(nb, src_dir / f"{job.name}.ipynb", job.params, cwd=src_dir,
+                     title=f"Run `{job.name[4:]}`" if job.name.startswith("run_") else None)
+    seconds = time.perf_counter() - t0
+    atomic_write_bytes(src_dir / ".done" / f"{job.name}.json", json.dumps({"key": job.key, "seconds": seconds}).encode())
+    return {"name": job.name, "seconds": seconds, "worker": _worker_name()}
+
+# %% ../nbs/08_book.ipynb #6d64d3b9
+@contextlib.contextmanager
+def run_grid(workers:int|None=None,   # local worker processes (None: one per CPU core)
+             scheduler:str|None=None, # address of an existing Dask scheduler (overrides `workers`)
+             n_jobs:int|None=None,    # notebooks to execute (a local cluster has no more workers than that)
+             progress:bool=True,      # say where the notebooks run
+            ):
+    "A Dask client: of the cluster at `scheduler`, or of a new local cluster of single-task worker processes."
+    import logging
+    from distributed import Client, LocalCluster
+    if scheduler:
+        try: client = Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError) as e:
+            raise BookError(f"cannot reach the Dask scheduler at {scheduler} ({e}); start one with `dask scheduler`, "
+                            "its workers with `dask worker ADDRESS`, or leave out --scheduler for a local cluster.") from None
+        try:
+            if progress: print(f"running on the Dask cluster at {scheduler} "
+                               f"({len(client.scheduler_info()['workers'])} workers)", flush=True)
+            yield client
+        finally: client.close()      # not our cluster: it keeps running, and forgets our tasks
+        return
+    n = local_workers(workers, n_jobs or os.cpu_count() or 1)
+    threads = max(1, (os.cpu_count() or 1) // n)
+    env = {"TF_NUM_INTRAOP_THREADS": str(threads), "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": str(threads),
+           "TF_FORCE_GPU_ALLOW_GROWTH": "true"}
+    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, memory_limit=0, dashboard_address=None,
+                      silence_logs=logging.ERROR, env=env) as cluster, Client(cluster) as client:
+        if progress: print(f"running on a local Dask cluster: {n} worker processes, {threads} TensorFlow "
+                           f"thread{'s' if threads > 1 else ''} each", flush=True)
+        yield client
+
+def _execute_on_dask(todo:list, src_dir:Path, n_jobs:int, workers:int|None, scheduler:str|None, progress:bool):
+    "Submit the jobs to a Dask cluster (the chapters that read runs after them), printing each one as it ends."
+    from distributed import as_completed
+    with run_grid(workers, scheduler, len(todo), progress) as client:
+        submit = lambda j, prio, *after: client.submit(_execute_job, j, str(src_dir), *after,
+                                                       key=f"{j.name}-{j.key}", priority=prio, pure=False)
+        first = [j for j in todo if not j.name.startswith("run_") and not _reads_runs(j)]   # the longest go first
+        runs = [j for j in todo if j.name.startswith("run_")]
+        last = [j for j in todo if not j.name.startswith("run_") and _reads_runs(j)]
+        futures = [submit(j, 1) for j in first] + [submit(j, 0) for j in runs]
+        futures += [submit(j, -1, *futures[len(first):]) for j in last]
+        jobs = {f.key: j for f, j in zip(futures, first + runs + last)}
+        t_all = time.perf_counter()
+        try:
+            if progress: print(f"{len(futures)} notebooks to execute ({len(runs)} runs); each is listed when done", flush=True)
+            for k, fut in enumerate(as_completed(futures), 1):
+                done = fut.result()              # a failed notebook raises its BookError here
+                if progress: print(f"[{jobs[fut.key].index}/{n_jobs}] {done['name']}: done in {done['seconds']:.0f} s "
+                                   f"on {done['worker']} ({k} of {len(futures)} done, build so far "
+                                   f"{time.perf_counter() - t_all:.0f} s)", flush=True)
+        except BaseException:
+            client.cancel(futures)
+            raise
+
 # %% ../nbs/08_book.ipynb #12a8d7a3
 def writable_dir(path # the output folder
                 )->Path:
@@ -249,11 +352,14 @@ def _library_fingerprint()->str:
     pkg = Path(lossplateau.__file__).resolve().parent
     return fingerprint(*[f.read_bytes() for f in sorted(pkg.glob("*.py"))])
 
-def _execute_all(jobs:list, src_dir:Path, profile:dict, progress:bool=True)->list:
+def _execute_all(jobs:list, src_dir:Path, profile:dict, progress:bool=True,
+                 workers:int|None=1,          # worker processes of a local Dask cluster (1: one after another, here)
+                 scheduler:str|None=None,     # address of an existing Dask scheduler (overrides `workers`)
+                )->list:
     "Execute each job unless its last successful execution had the same inputs; returns the output names."
     library = _library_fingerprint()
     done_dir = src_dir / ".done"; done_dir.mkdir(parents=True, exist_ok=True)
-    t_all = time.perf_counter()
+    todo = []
     for i, (name, nb, params) in enumerate(jobs, 1):
         key = fingerprint(nb.read_bytes(), params, profile, library)
         dst, marker = src_dir / f"{name}.ipynb", done_dir / f"{name}.json"
@@ -261,12 +367,16 @@ def _execute_all(jobs:list, src_dir:Path, profile:dict, progress:bool=True)->lis
             if progress: print(f"[{i}/{len(jobs)}] {name}: unchanged, reused", flush=True)
             continue
         marker.unlink(missing_ok=True)
-        if progress: print(f"[{i}/{len(jobs)}] {name}: executing {nb.name} ...", flush=True)
-        t0 = time.perf_counter()
-        execute_notebook(nb, dst, params, cwd=src_dir, title=f"Run `{name[4:]}`" if name.startswith("run_") else None)
-        atomic_write_bytes(marker, json.dumps({"key": key, "seconds": time.perf_counter() - t0}).encode())
-        if progress: print(f"[{i}/{len(jobs)}] {name}: done in {time.perf_counter() - t0:.0f} s "
-                           f"(build so far {time.perf_counter() - t_all:.0f} s)", flush=True)
+        todo.append(Job(i, name, nb, params, key))
+    scheduler = scheduler or os.environ.get("LOSSPLATEAU_SCHEDULER") or None
+    if scheduler is None and local_workers(workers, len(todo)) <= 1:
+        t_all = time.perf_counter()
+        for job in todo:
+            if progress: print(f"[{job.index}/{len(jobs)}] {job.name}: executing {job.nb.name} ...", flush=True)
+            done = _execute_job(job, src_dir)
+            if progress: print(f"[{job.index}/{len(jobs)}] {job.name}: done in {done['seconds']:.0f} s "
+                               f"(build so far {time.perf_counter() - t_all:.0f} s)", flush=True)
+    elif todo: _execute_on_dask(todo, src_dir, len(jobs), workers, scheduler, progress)
     return [name for name, _, _ in jobs]
 
 def _build_html(src_dir:Path, out:Path, toc:dict, progress:bool=True, intro:str|None=None)->Path:
@@ -295,6 +405,8 @@ def build_book(profile:str="quick",      # smoke, quick or full
                out="lossplateau-book",   # output folder (executed notebooks, runs, HTML)
                progress:bool=True,       # print each notebook with its time
                profiles_path=None,       # profiles file (default: the book's)
+               workers:int|None=None,    # local worker processes for the runs and chapters (None: one per core; 1: in turn)
+               scheduler:str|None=None,  # an existing Dask cluster's scheduler, e.g. tcp://host:8786 (overrides `workers`)
               )->Path:
     "Execute every run and chapter with the profile's parameters, then build the HTML book; returns index.html."
     import yaml
@@ -309,7 +421,7 @@ def build_book(profile:str="quick",      # smoke, quick or full
     t0 = time.perf_counter()
     jobs = _jobs(prof, chapters, runs_dir, profiles_path, src_dir)
     with build_lock(out):
-        names = _execute_all(jobs, src_dir, prof, progress)
+        names = _execute_all(jobs, src_dir, prof, progress, workers, scheduler)
         runs = [n for n in names if n.startswith("run_")]
         if runs: toc["parts"].append({"caption": "Appendix: every training run", "chapters": [{"file": n} for n in runs]})
         index = _build_html(src_dir, out, toc, progress)
@@ -332,6 +444,8 @@ def build_report(data,                 # your corpus: CSV, TSV, JSONL, Parquet o
                  vectors=None,         # pretrained word vectors (GloVe or word2vec text); None: word2vec on the data
                  aum:bool=True,        # a second run with threshold samples gives the suspects a cut-off (doubles training)
                  progress:bool=True,   # print each notebook with its time
+                 workers:int|None=None,   # local worker processes (None: one per core; 1: one after another)
+                 scheduler:str|None=None, # an existing Dask cluster's scheduler (overrides `workers`)
                 )->Path:
     "Run the analysis on your corpus and build an HTML report; returns index.html."
     import yaml
@@ -360,7 +474,7 @@ def build_report(data,                 # your corpus: CSV, TSV, JSONL, Parquet o
         rprof = get_profile("report", report_profiles)
         src_dir, runs_dir = out / "src", out / "runs"
         jobs = _jobs(rprof, list(REPORT_CHAPTERS), runs_dir, report_profiles, src_dir)
-        names = _execute_all(jobs, src_dir, rprof, progress)
+        names = _execute_all(jobs, src_dir, rprof, progress, workers, scheduler)
         toc = {"format": "jb-book", "root": "intro", "parts": [
             {"caption": f"Report on {data.name}", "chapters": [{"file": n} for n in names if not n.startswith("run_")]},
             {"caption": "Training runs", "chapters": [{"file": n} for n in names if n.startswith("run_")]}]}

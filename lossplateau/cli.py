@@ -25,15 +25,22 @@ def make_parser()->argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show full tracebacks instead of one-line errors")
+    grid = argparse.ArgumentParser(add_help=False)
+    grid.add_argument("--workers", type=int, metavar="N",
+                      help="worker processes of the local Dask cluster that runs the notebooks (default: one per CPU "
+                           "core; 1: one after another, in this process)")
+    grid.add_argument("--scheduler", metavar="ADDRESS",
+                      help="run the notebooks on an existing Dask cluster instead, e.g. tcp://HOST:8786 (default: "
+                           "$LOSSPLATEAU_SCHEDULER); its workers need lossplateau and the output folder, shared")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    b = sub.add_parser("book", parents=[common], help="execute every chapter with a profile and build the HTML book",
+    b = sub.add_parser("book", parents=[common, grid], help="execute every chapter with a profile and build the HTML book",
                        description="Execute every run and chapter with papermill using a profile's parameters, then "
                                    "build the HTML book with Jupyter Book. Finished runs and unchanged chapters are "
                                    "reused, so an interrupted build resumes.")
     b.add_argument("--profile", default="quick", help=f"parameter profile (default: quick). {_profiles_help()}")
     b.add_argument("--out", default="lossplateau-book",
                    help="output folder: executed notebooks, runs, HTML (default: %(default)s)")
-    r = sub.add_parser("report", parents=[common], help="run the analysis on your corpus and write an HTML report",
+    r = sub.add_parser("report", parents=[common, grid], help="run the analysis on your corpus and write an HTML report",
                        description="Train the question's model on your corpus with a profile's schedule and write the "
                                    "executed analysis notebooks and an HTML report.")
     r.add_argument("data", help="your corpus: .csv, .tsv, .jsonl, .parquet (optionally compressed) or a folder with "
@@ -93,10 +100,10 @@ def main(argv:list=None # arguments (default: sys.argv[1:])
     from lossplateau.core import BookError, DataError
     from lossplateau.book import build_book, build_report
     try:
-        if args.command == "book": build_book(args.profile, args.out)
+        if args.command == "book": build_book(args.profile, args.out, workers=args.workers, scheduler=args.scheduler)
         elif args.command == "report":
             build_report(args.data, args.text, args.label, args.profile, args.out, drop_invalid=args.drop_invalid,
-                         vectors=args.vectors, aum=args.aum)
+                         vectors=args.vectors, aum=args.aum, workers=args.workers, scheduler=args.scheduler)
         else: _train(args)
     except Exception as e:   # bad input (DataError, BookError, ...) and failures (TrainingError, a dead kernel, ...)
         if args.debug: raise

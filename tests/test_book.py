@@ -18,11 +18,40 @@ def _cli(*args, **kw):
     return subprocess.run(CLI + list(args), capture_output=True, text=True, **kw)
 
 
+def _free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0)); return s.getsockname()[1]
+
+
 @pytest.fixture(scope="module")
-def book(tmp_path_factory):
+def cluster(tmp_path_factory):
+    """A Dask cluster of separate processes on loopback, started as a user would: `dask scheduler`, then
+    `dask worker` with two single-threaded worker processes (each under a nanny that restarts it if it dies)."""
+    logs, port = tmp_path_factory.mktemp("cluster"), _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    dask = [sys.executable, "-m", "dask"]
+    env = {**os.environ, "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1"}
+    procs = [subprocess.Popen(dask + ["scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                              stdout=open(logs / "scheduler.log", "w"), stderr=subprocess.STDOUT, start_new_session=True)]
+    procs.append(subprocess.Popen(dask + ["worker", address, "--nworkers", "2", "--nthreads", "1", "--no-dashboard",
+                                          "--memory-limit", "0"], env=env, stdout=open(logs / "worker.log", "w"),
+                                  stderr=subprocess.STDOUT, start_new_session=True))
+    from distributed import Client
+    with Client(address, timeout="60s") as c: c.wait_for_workers(2, timeout=120)
+    yield address, procs[1]
+    for p in procs: os.killpg(p.pid, signal.SIGKILL); p.wait()
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory, cluster):
+    "The smoke book, built on the loopback cluster with --scheduler (the tests below reuse it)."
     out = tmp_path_factory.mktemp("book")
-    res = _cli("book", "--profile", "smoke", "--out", str(out), timeout=1200)
+    res = _cli("book", "--profile", "smoke", "--out", str(out), "--scheduler", cluster[0], timeout=1500)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    assert f"running on the Dask cluster at {cluster[0]} (2 workers)" in res.stdout
+    workers = set(re.findall(r": done in \d+ s on (worker \S+) ", res.stdout))
+    assert len(workers) == 2, f"the notebooks should have run on both workers: {workers}"
     return out, res.stdout
 
 
@@ -162,16 +191,73 @@ def test_book_killed_mid_chapter_resumes_to_the_same_results(book, tmp_path):
     res = _cli("book", "--profile", "smoke", "--out", str(out), timeout=1200)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     for name in finished: assert f"{name}: unchanged, reused" in res.stdout, name
-    assert f"{victim}: executing" in res.stdout
+    assert f"{victim}: done in" in res.stdout
     assert all(p.stat().st_mtime_ns == m for p, m in kept.items()), "a finished run was trained again"
-    for h in sorted((ref / "runs").glob("*/history.json")):   # every run equals the uninterrupted build's
+    _same_runs(ref, out)                                       # every run equals the uninterrupted build's
+    nb = nbformat.read(src / f"{victim}.ipynb", as_version=4)
+    assert not [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    assert (out / "_build" / "html" / f"{victim}.html").exists()
+
+
+def _same_runs(ref, out):
+    "Every run of the reference book has the same history (every number, every epoch) in `out`."
+    for h in sorted((ref / "runs").glob("*/history.json")):
         mine = out / "runs" / h.parent.name
         assert _records(mine / "history.json") == _records(h), h.parent.name
         with np.load(h.with_suffix(".npz")) as a, np.load(mine / "history.npz") as b:
             assert sorted(a.files) == sorted(b.files) and all(np.array_equal(a[k], b[k]) for k in a.files), h.parent.name
-    nb = nbformat.read(src / f"{victim}.ipynb", as_version=4)
-    assert not [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+
+
+def test_worker_killed_mid_run_is_retried_and_resumes(book, cluster, tmp_path):
+    """SIGKILL the Dask worker process that is training a run: its nanny starts a new worker, Dask retries the task,
+    the run resumes from its checkpoint, the build succeeds, and every history equals the uninterrupted build's."""
+    import psutil
+    ref, _ = book
+    address, worker_cli = cluster
+    out, src = tmp_path / "book", tmp_path / "book" / "src"
+    shutil.copytree(ref, out, symlinks=True)
+    victim = "run_question"                                # the longest run of the smoke profile
+    for p in [src / f"{victim}.ipynb", src / ".done" / f"{victim}.json", *(out / "runs").glob(f"{victim[4:]}-*")]:
+        shutil.rmtree(p) if p.is_dir() else p.unlink()
+    with open(tmp_path / "build.log", "w") as log:
+        job = subprocess.Popen(CLI + ["book", "--profile", "smoke", "--out", str(out), "--scheduler", address],
+                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline, kernel = time.time() + 600, None
+    while kernel is None:                 # the victim's papermill kernel, a child of one of our cluster's workers
+        assert job.poll() is None, "the build ended before a worker could be killed: " + (tmp_path / "build.log").read_text()[-3000:]
+        assert time.time() < deadline
+        ckpts = list((out / "runs").glob(f"{victim[4:]}-*/ckpt-*.keras"))
+        kernels = [p for p in psutil.Process(worker_cli.pid).children(recursive=True)
+                   if "ipykernel" in " ".join(p.cmdline())]
+        if ckpts and kernels: kernel = kernels[0]        # it has trained at least one epoch
+        time.sleep(0.05)
+    worker = kernel.parent()
+    os.kill(worker.pid, signal.SIGKILL)
+    psutil.wait_procs([kernel], timeout=15)
+    assert not kernel.is_running(), "the kernel of a dead worker kept running"
+    assert job.wait(timeout=900) == 0, (tmp_path / "build.log").read_text()[-3000:]
+    assert (src / ".done" / f"{victim}.json").exists()
+    assert f"{victim}: done in" in (tmp_path / "build.log").read_text()
+    _same_runs(ref, out)
     assert (out / "_build" / "html" / f"{victim}.html").exists()
+
+
+def test_ctrl_c_stops_the_local_cluster(tmp_path):
+    "Ctrl-C during a build on the default local cluster: exit status 130, and no process it started keeps running."
+    import psutil
+    job = subprocess.Popen(CLI + ["book", "--profile", "smoke", "--out", str(tmp_path / "b"), "--workers", "2"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.time() + 300
+    while len([p for p in psutil.Process(job.pid).children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]) < 2:
+        assert job.poll() is None and time.time() < deadline, job.communicate()
+        time.sleep(0.2)
+    started = psutil.Process(job.pid).children(recursive=True)
+    job.send_signal(signal.SIGINT)
+    _, err = job.communicate(timeout=120)
+    assert job.returncode == 130, err[-2000:]
+    assert "interrupted; run the same command again to resume" in err
+    gone, alive = psutil.wait_procs(started, timeout=30)
+    assert not alive, [" ".join(p.cmdline())[:120] for p in alive]
 
 
 def test_book_in_headless_chromium(book, tmp_path):
