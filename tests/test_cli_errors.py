@@ -116,3 +116,17 @@ def test_second_build_into_the_same_folder_is_refused(tmp_path):
         res = subprocess.run(CLI + ["book", "--profile", "smoke", "--out", str(tmp_path / "b")], capture_output=True, text=True, timeout=300)
     assert res.returncode == 2 and "another lossplateau build is writing there (pid" in res.stderr and res.stderr.count("\n") == 1
     assert not (tmp_path / "b" / "runs").exists()
+
+
+def test_unreachable_scheduler_and_bad_workers_fail_in_one_line(tmp_path):
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]         # nothing listens there once closed
+    res = subprocess.run(CLI + ["book", "--profile", "smoke", "--out", str(tmp_path / "b"), "--scheduler",
+                                f"tcp://127.0.0.1:{port}"], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 2 and res.stderr.count("\n") == 1, res.stderr[-2000:]
+    assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in res.stderr and "dask scheduler" in res.stderr
+    res = subprocess.run(CLI + ["book", "--profile", "smoke", "--out", str(tmp_path / "c"), "--workers", "0"],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 2 and "workers must be a whole number of at least 1" in res.stderr and res.stderr.count("\n") == 1
+    assert not list(tmp_path.rglob("history.json"))                  # nothing was trained
