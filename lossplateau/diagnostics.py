@@ -12,7 +12,7 @@ __all__ = ['PLATEAU_CURVES', 'GAP_TERMS', 'TERM_NAMES', 'PHASES', 'SUSPECT_METHO
            'run_summary', 'summarise_runs', 'Interval', 'seed_interval', 'verdict', 'phase_epochs', 'describe_epochs',
            'easier_validation', 'overfitting', 'term_effect', 'paired_effect', 'noise_costs_f1',
            'focal_vs_crossentropy', 'f1_follows_support', 'starts_below', 'plateaus_first', 'verdict_table',
-           'format_verdicts', 'style_verdicts', 'verdicts', 'profile_verdicts']
+           'format_verdicts', 'style_verdicts', 'describe_verdict', 'verdicts', 'profile_verdicts']
 
 # %% ../nbs/07_diagnostics.ipynb #2085ad5e
 import math
@@ -1087,6 +1087,25 @@ def style_verdicts(table:pd.DataFrame, # from `verdict_table`
     def colour(v): return f"background-color: {_VERDICT_COLOURS.get(v.split(':')[0], '#eeeeee')}"
     return (format_verdicts(table, digits).style.hide(axis="index").map(colour, subset=["verdict"])
             .set_properties(**{"text-align": "left", "white-space": "normal"}))
+
+# %% ../nbs/07_diagnostics.ipynb #b7e2f4a9
+def describe_verdict(row,             # a row of `verdict_table` (e.g. `table.iloc[0]`), or a dict with its columns
+                     digits:int=3,    # decimals of the estimate and its interval
+                     unit:str="",     # written after the estimate, e.g. " epochs"
+                     part:str="both", # "both"; "estimate": the numbers alone; "verdict": the verdict and its seeds alone
+                     bold:bool=False, # the verdict in Markdown bold
+                    )->str:
+    "A verdict row in words: '+0.484 [+0.411, +0.557], supported over 3 seeds'."
+    if part not in ("both", "estimate", "verdict"):
+        raise ValueError(f"describe_verdict: part is 'both', 'estimate' or 'verdict'; got {part!r}.")
+    def num(x): return f"{0:.{digits}f}" if round(x, digits) == 0 else f"{x:+.{digits}f}"   # no '-0.000'
+    est, lo, hi, v, n = (row[c] for c in ("estimate", "lo", "hi", "verdict", "n_seeds"))
+    numbers = "no estimate" if pd.isna(est) else (
+        f"{num(est)}{unit}" + (f" [{num(lo)}, {num(hi)}]" if pd.notna(lo) and pd.notna(hi) else ""))
+    seeds = "" if v.startswith("inconclusive:") else f" over {n} seed{'' if n == 1 else 's'}"   # 'one seed' is in the verdict
+    words = (f"**{v}**" if bold else v) + seeds
+    if part == "estimate": return numbers
+    return words if part == "verdict" or pd.isna(est) else f"{numbers}, {words}"
 
 # %% ../nbs/07_diagnostics.ipynb #33f1122b
 def _common_seeds(a, b)->tuple:
