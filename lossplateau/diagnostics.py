@@ -11,8 +11,9 @@ __all__ = ['PLATEAU_CURVES', 'GAP_TERMS', 'TERM_NAMES', 'PHASES', 'SUSPECT_METHO
            'cleanlab_issues', 'compare_rankings', 'plot_suspects', 'Baseline', 'baseline', 'compare_runs', 'plot_runs',
            'run_summary', 'summarise_runs', 'Interval', 'seed_interval', 'verdict', 'phase_epochs', 'describe_epochs',
            'easier_validation', 'overfitting', 'term_effect', 'paired_effect', 'noise_costs_f1',
-           'focal_vs_crossentropy', 'f1_follows_support', 'starts_below', 'plateaus_first', 'verdict_table',
-           'format_verdicts', 'style_verdicts', 'describe_verdict', 'verdicts', 'profile_verdicts']
+           'focal_vs_crossentropy', 'f1_follows_support', 'starts_below', 'plateaus_first', 'noise_term_effect',
+           'noise_moves_plateau', 'aum_finds_noise', 'verdict_table', 'format_verdicts', 'style_verdicts',
+           'describe_verdict', 'verdicts', 'profile_verdicts']
 
 # %% ../nbs/07_diagnostics.ipynb #2085ad5e
 import math
@@ -941,6 +942,18 @@ def term_effect(runs,                                # replicates: a list of `Hi
                 values, threshold, ">", confidence)
 
 # %% ../nbs/07_diagnostics.ipynb #97467fd0
+def _paired(a, b, rule:str)->tuple:
+    "The `History` lists of two sets of replicates, checked to be paired seed by seed."
+    ha, hb = _histories(a, rule), _histories(b, rule)
+    if len(ha) != len(hb):
+        raise ValueError(f"{rule}: {len(ha)} runs against {len(hb)}; pair them by seed, one each.")
+    for x, y in zip(ha, hb):
+        sx, sy = x.params.get("seed"), y.params.get("seed")
+        if sx is not None and sy is not None and sx != sy:
+            raise ValueError(f"{rule}: seed {sx} of {x.name!r} is paired with seed {sy} of {y.name!r}; "
+                             "pass both lists in the same order of seeds.")
+    return ha, hb
+
 def paired_effect(a,                      # replicates of one set of runs (a list of `History` or `Run`, one per seed)
                   b,                      # replicates of the other, in the same order of seeds
                   hypothesis:str,         # the row's name
@@ -951,14 +964,7 @@ def paired_effect(a,                      # replicates of one set of runs (a lis
                   confidence:float=0.95,  # coverage of the (two-sided) interval
                  )->dict:
     "Verdict row on a difference paired by seed: `column` at the last epoch, run a minus run b."
-    ha, hb = _histories(a, "paired_effect"), _histories(b, "paired_effect")
-    if len(ha) != len(hb):
-        raise ValueError(f"paired_effect: {len(ha)} runs against {len(hb)}; pair them by seed, one each.")
-    for x, y in zip(ha, hb):
-        sx, sy = x.params.get("seed"), y.params.get("seed")
-        if sx is not None and sy is not None and sx != sy:
-            raise ValueError(f"paired_effect: seed {sx} of {x.name!r} is paired with seed {sy} of {y.name!r}; "
-                             "pass both lists in the same order of seeds.")
+    ha, hb = _paired(a, b, "paired_effect")
     missing = [h.name for h in ha + hb if column not in h.epochs]
     if missing: raise ValueError(f"paired_effect: no column {column!r} in run(s) {', '.join(dict.fromkeys(missing))}.")
     values = [float(x.epochs[column].iloc[-1] - y.epochs[column].iloc[-1]) for x, y in zip(ha, hb)]
@@ -1052,6 +1058,61 @@ def plateaus_first(runs,                    # replicates: a list of `History` (o
     row["note"] = "validation " + "; ".join(f"seed {h.params.get('seed', i)}: {w}" for i, (h, w) in enumerate(zip(hs, words)))
     return row
 
+# %% ../nbs/07_diagnostics.ipynb #e17b8398
+def noise_term_effect(clean,                  # replicates trained on the true labels
+                      noisy,                  # the same texts and seeds, trained on flipped labels
+                      terms=("data_gap",),    # terms of `GAP_TERMS`, summed
+                      phase:str="early",      # `phase_epochs`: early (first tenth), middle or late third
+                      threshold:float=EFFECT, # the increase (in loss) that must be exceeded
+                      confidence:float=0.95,  # coverage of the interval
+                     )->dict:
+    "Verdict row on 'label noise raises these gap terms': noisy − clean, mean over the phase, paired by seed."
+    terms = [terms] if isinstance(terms, str) else list(terms)
+    unknown = [t for t in terms if t not in GAP_TERMS]
+    if unknown or not terms: raise ValueError(f"noise_term_effect: unknown term(s) {unknown}; use some of {GAP_TERMS}.")
+    hc, hn = _paired(clean, noisy, "noise_term_effect")
+    def size(h):
+        d = gap_decomposition(h)
+        rows = _phase_rows(len(d), phase)
+        return float(d[terms].iloc[rows].sum(axis=1).mean()) if len(rows) else math.nan
+    words = " + ".join(TERM_NAMES[t] for t in terms)
+    return _row(f"label noise raises the {words} ({phase})", f"{_runs_name(hn)} vs {_runs_name(hc)}",
+                f"the same texts trained with flipped labels have a larger {words} term of reported − validation loss, "
+                f"{phase} in training, than with their true labels",
+                f"{words}, mean over the {phase} epochs (`phase_epochs`), noisy − clean, paired by seed",
+                [size(n) - size(c) for c, n in zip(hc, hn)], threshold, ">", confidence)
+
+def noise_moves_plateau(clean,                  # replicates trained on the true labels
+                        noisy,                  # the same texts and seeds, trained on flipped labels
+                        patience:int|None=None, # `plateaus`' patience (None: `auto_patience`)
+                        min_delta:float=0.01,   # `plateaus`' smallest relative gain
+                        confidence:float=0.95,  # coverage of the interval
+                       )->dict:
+    "Verdict row on 'label noise makes validation plateau earlier': noisy − clean validation plateau epoch, per seed."
+    hc, hn = _paired(clean, noisy, "noise_moves_plateau")
+    end = lambda h: _plateau_end(plateaus(h, patience, min_delta), "val", len(h))
+    return _row("label noise makes validation plateau earlier", f"{_runs_name(hn)} vs {_runs_name(hc)}",
+                "the same texts trained with flipped labels: the validation loss stops gaining beyond the noise at an "
+                "earlier epoch than with their true labels",
+                "validation plateau epoch, noisy − clean, paired by seed (a curve still improving counts as the epoch "
+                "after the run)", [end(n) - end(c) for c, n in zip(hc, hn)], 0.0, "<", confidence)
+
+def aum_finds_noise(runs,                  # replicates with planted noise: `Run`s (their training split knows the flips)
+                    threshold:float=0.75,  # the AUROC that must be exceeded (0.5 is chance)
+                    confidence:float=0.95, # coverage of the interval
+                   )->dict:
+    "Verdict row on 'the area under the margin finds the flipped labels': its AUROC against the planted flips, per seed."
+    runs = list(runs)
+    noisy = lambda r: getattr(getattr(r, "train", None), "noisy", None)
+    bad = [getattr(r, "name", "?") for r in runs if noisy(r) is None or not np.any(noisy(r))]
+    if bad: raise ValueError(f"aum_finds_noise: run(s) {', '.join(map(str, bad))} have no planted noise to score against; "
+                             "pass `Run`s (get_runs) of a synthetic corpus with noise > 0.")
+    values = [float(compare_rankings(r.history, r.train, methods=("aum",)).loc["aum", "auroc"]) for r in runs]
+    return _row("the area under the margin finds the flipped labels", _runs_name([r.history for r in runs]),
+                "ranking the training documents by their area under the margin (lowest first) puts the documents whose "
+                "label was flipped before the others", "AUROC of the AUM ranking against the planted flips (threshold "
+                "samples left out), per seed", values, threshold, ">", confidence)
+
 # %% ../nbs/07_diagnostics.ipynb #37d2e515
 def verdict_table(rows, # verdict rows (dicts) from the rules: `easier_validation`, `overfitting`, ...
                  )->pd.DataFrame:
@@ -1125,6 +1186,7 @@ def verdicts(runs:dict,                  # run name -> replicates (a list of `Hi
              reports=None,               # one `per_class_report` of the question's model per seed (optional)
              slow:str="question_slow",   # the question's model at the question's own learning rate
              chance=None,                # the question's chance levels for `plateaus_first` (`chance_levels`)
+             aum:str|None=None,          # noisy's texts and labels with threshold samples: `Run`s, for `aum_finds_noise`
             )->pd.DataFrame:
     "The book's verdict table: every rule on the runs it is about (runs that are absent are skipped)."
     have = lambda *names: all(n is not None and len(runs.get(n) or []) for n in names)
@@ -1135,14 +1197,17 @@ def verdicts(runs:dict,                  # run name -> replicates (a list of `Hi
         q = runs[question]
         rows += [overfitting(q), term_effect(q, phase="early"), term_effect(q, phase="late"),
                  term_effect(q, "lag", phase="early", hypothesis="the lag lifts the reported loss (early)")]
-    if have(clean, noisy): rows.append(noise_costs_f1(*_common_seeds(runs[clean], runs[noisy])))
+    if have(clean, noisy):
+        pair = _common_seeds(runs[clean], runs[noisy])
+        rows += [noise_costs_f1(*pair), noise_term_effect(*pair), noise_moves_plateau(*pair)]
+    if have(aum): rows.append(aum_finds_noise(runs[aum]))
     if have(question, crossentropy): rows.append(focal_vs_crossentropy(*_common_seeds(runs[question], runs[crossentropy])))
     if reports is not None: rows.append(f1_follows_support(reports, runs=question))
     return verdict_table(rows)
 
 # %% ../nbs/07_diagnostics.ipynb #ffa58427
 VERDICT_RUNS = ("question", "question_slow", "no_dropout", "no_batchnorm", "no_regularisation", "crossentropy", "sgd",
-                "gpu_variant", "syn_clean", "syn_noisy", "syn_shift")   # the runs the book's verdicts read
+                "gpu_variant", "syn_clean", "syn_noisy", "syn_shift", "syn_noisy_aum")   # the runs the book's verdicts read
 
 def profile_verdicts(profile:str="smoke",   # the profile whose runs are judged
                      runs_dir=None,         # where the book keeps its runs (None: train them in memory)
@@ -1157,4 +1222,5 @@ def profile_verdicts(profile:str="smoke",   # the profile whose runs are judged
     chance = [chance_levels(r.train, r.val, r.loss) for r in q] or None
     reports = [per_class_report(r.val.labels, r.history.predict(r.val).argmax(1), r.val.class_names,
                                 train_labels=r.train.labels) for r in q] or None
-    return verdicts(runs, noisy="syn_noisy" if "syn_noisy" in runs else None, reports=reports, chance=chance), runs
+    return verdicts(runs, noisy="syn_noisy" if "syn_noisy" in runs else None, reports=reports, chance=chance,
+                    aum="syn_noisy_aum" if "syn_noisy_aum" in runs else None), runs
