@@ -4,16 +4,17 @@
 
 # %% auto #0
 __all__ = ['PLATEAU_CURVES', 'GAP_TERMS', 'TERM_NAMES', 'PHASES', 'SUSPECT_METHODS', 'BASELINE_FLOOR', 'VERDICTS', 'EFFECT',
-           'VERDICT_COLUMNS', 'VERDICT_RUNS', 'auto_patience', 'Noise', 'curve_noise', 'gain_bound', 'Plateau',
-           'plateau', 'chance_levels', 'plateaus', 'val_plateaus_first', 'describe_plateau', 'gap_decomposition',
-           'dominant_terms', 'plot_gap', 'per_class_report', 'f1_support_correlation', 'plot_f1_support', 'confusion',
-           'plot_confusion', 'suspicion_scores', 'noise_detection_scores', 'aum_threshold', 'suspects', 'tfidf_logreg',
-           'cleanlab_issues', 'compare_rankings', 'plot_suspects', 'Baseline', 'baseline', 'compare_runs', 'plot_runs',
-           'run_summary', 'summarise_runs', 'Interval', 'seed_interval', 'verdict', 'phase_epochs', 'describe_epochs',
-           'easier_validation', 'overfitting', 'term_effect', 'paired_effect', 'noise_costs_f1',
-           'focal_vs_crossentropy', 'f1_follows_support', 'starts_below', 'plateaus_first', 'noise_term_effect',
-           'noise_moves_plateau', 'aum_finds_noise', 'verdict_table', 'format_verdicts', 'style_verdicts',
-           'describe_verdict', 'verdicts', 'profile_verdicts']
+           'VERDICT_COLUMNS', 'VERDICT_KINDS', 'VERDICT_RUNS', 'auto_patience', 'Noise', 'curve_noise', 'gain_bound',
+           'Plateau', 'plateau', 'chance_levels', 'plateaus', 'val_plateaus_first', 'describe_plateau',
+           'gap_decomposition', 'dominant_terms', 'plot_gap', 'per_class_report', 'f1_support_correlation',
+           'plot_f1_support', 'confusion', 'plot_confusion', 'suspicion_scores', 'noise_detection_scores',
+           'aum_threshold', 'suspects', 'tfidf_logreg', 'cleanlab_issues', 'compare_rankings', 'plot_suspects',
+           'Baseline', 'baseline', 'compare_runs', 'plot_runs', 'run_summary', 'summarise_runs', 'Interval',
+           'seed_interval', 'verdict', 'phase_epochs', 'describe_epochs', 'easier_validation', 'overfitting',
+           'term_effect', 'paired_effect', 'noise_costs_f1', 'focal_vs_crossentropy', 'f1_follows_support',
+           'starts_below', 'plateaus_first', 'noise_term_effect', 'noise_moves_plateau', 'aum_finds_noise',
+           'verdict_table', 'format_verdicts', 'style_verdicts', 'describe_verdict', 'verdict_row', 'verdict_sentence',
+           'example_verdict_row', 'glue_md', 'n_seeds_words', 'verdicts', 'profile_verdicts']
 
 # %% ../nbs/07_diagnostics.ipynb #2085ad5e
 import math
@@ -1155,11 +1156,12 @@ def describe_verdict(row,             # a row of `verdict_table` (e.g. `table.il
                      unit:str="",     # written after the estimate, e.g. " epochs"
                      part:str="both", # "both"; "estimate": the numbers alone; "verdict": the verdict and its seeds alone
                      bold:bool=False, # the verdict in Markdown bold
+                     signed:bool=True, # numbers with their sign ('+0.484'); False for those that cannot be negative (an AUROC)
                     )->str:
     "A verdict row in words: '+0.484 [+0.411, +0.557], supported over 3 seeds'."
     if part not in ("both", "estimate", "verdict"):
         raise ValueError(f"describe_verdict: part is 'both', 'estimate' or 'verdict'; got {part!r}.")
-    def num(x): return f"{0:.{digits}f}" if round(x, digits) == 0 else f"{x:+.{digits}f}"   # no '-0.000'
+    def num(x): return f"{0:.{digits}f}" if round(x, digits) == 0 else f"{x:{'+' if signed else ''}.{digits}f}"   # no '-0.000'
     est, lo, hi, v, n = (row[c] for c in ("estimate", "lo", "hi", "verdict", "n_seeds"))
     numbers = "no estimate" if pd.isna(est) else (
         f"{num(est)}{unit}" + (f" [{num(lo)}, {num(hi)}]" if pd.notna(lo) and pd.notna(hi) else ""))
@@ -1167,6 +1169,68 @@ def describe_verdict(row,             # a row of `verdict_table` (e.g. `table.il
     words = (f"**{v}**" if bold else v) + seeds
     if part == "estimate": return numbers
     return words if part == "verdict" or pd.isna(est) else f"{numbers}, {words}"
+
+# %% ../nbs/07_diagnostics.ipynb #015be781
+VERDICT_KINDS = ("supported", "not supported", "inconclusive", "inconclusive: one seed", "inconclusive: no estimate")
+
+def verdict_row(values,                  # the statistic, one value per seed (NaNs: seeds without an estimate)
+                threshold:float=EFFECT,  # the value the statistic must get beyond
+                direction:str=">",       # ">": the hypothesis says the statistic is above the threshold; "<": below
+                hypothesis:str="",       # the row's hypothesis, for `verdict_table`
+                runs:str="",             # the runs it is about
+                definition:str="",       # what the hypothesis means
+                statistic:str="",        # what `values` are
+                confidence:float=0.95,   # coverage of the interval
+               )->dict:
+    "The verdict row for per-seed values of a statistic no rule computes: mean, interval, threshold, verdict."
+    return _row(hypothesis, runs, definition, statistic, values, threshold, direction, confidence)
+
+# %% ../nbs/07_diagnostics.ipynb #9028a1f0
+def verdict_sentence(row,                     # a verdict row (`verdict_table`'s, `verdict_row`'s); None: the table has none
+                     supported:str,           # the sentence when the row is supported
+                     not_supported:str,       # ... not supported
+                     inconclusive:str,        # ... inconclusive (and the two below when they are not given)
+                     one_seed:str|None=None,  # ... inconclusive: one seed
+                     no_estimate:str|None=None, # ... inconclusive: no estimate
+                     digits:int=3,            # decimals of the numbers
+                     signed:bool=True,        # numbers with their sign (`describe_verdict`)
+                    )->str:
+    "The verdict and its seeds in bold, its numbers and threshold, then the sentence written for that verdict."
+    if row is None: return "*This build's verdict table has no row for this: its runs were not trained.*"
+    v = row["verdict"]
+    text = {"supported": supported, "not supported": not_supported, "inconclusive: one seed": one_seed or inconclusive,
+            "inconclusive: no estimate": no_estimate or inconclusive}.get(v, inconclusive)
+    head = describe_verdict(row, part="verdict")
+    numbers = "" if pd.isna(row["estimate"]) else f"{describe_verdict(row, digits, part='estimate', signed=signed)}; "
+    return f"**{head[0].upper()}{head[1:]}** ({numbers}threshold {row['direction']} {row['threshold']:g}). {text}"
+
+def example_verdict_row(verdict:str,          # one of `VERDICT_KINDS`
+                        estimate:float=0.5,   # the estimate (its interval: ± 0.1)
+                        n_seeds:int=3,        # the seeds (1 for 'inconclusive: one seed', 0 for 'no estimate')
+                        note:str="a note",    # the row's note
+                       )->pd.Series:
+    "A made-up verdict row of a kind, to check that every branch of a sentence reads well."
+    if verdict not in VERDICT_KINDS: raise ValueError(f"example_verdict_row: verdict is one of {VERDICT_KINDS}; got {verdict!r}.")
+    one, none = verdict == "inconclusive: one seed", verdict == "inconclusive: no estimate"
+    est = math.nan if none else float(estimate)
+    lo, hi = (math.nan, math.nan) if one or none else (est - 0.1, est + 0.1)
+    return verdict_table([dict(hypothesis="an example", runs="made up", definition="", statistic="", estimate=est, lo=lo,
+                               hi=hi, direction=">", threshold=EFFECT, verdict=verdict, n_seeds=0 if none else 1 if one
+                               else n_seeds, note=note)]).iloc[0]
+
+# %% ../nbs/07_diagnostics.ipynb #1f7143a9
+def glue_md(key:str,   # the name a `{glue:md}` directive of the book refers to
+            text:str,  # Markdown
+           ):
+    "Glue Markdown under `key` for the book (myst_nb, not displayed here)."
+    from IPython.display import Markdown
+    from myst_nb import glue
+    glue(key, Markdown(text), display=False)
+
+def n_seeds_words(k:int, # a number of seeds
+                 )->str:
+    "A number of seeds in words: 'one seed', '3 seeds'."
+    return "one seed" if k == 1 else f"{k} seeds"
 
 # %% ../nbs/07_diagnostics.ipynb #33f1122b
 def _common_seeds(a, b)->tuple:
