@@ -1063,7 +1063,7 @@ def plateaus_first(runs,                    # replicates: a list of `History` (o
 def noise_term_effect(clean,                  # replicates trained on the true labels
                       noisy,                  # the same texts and seeds, trained on flipped labels
                       terms=("data_gap",),    # terms of `GAP_TERMS`, summed
-                      phase:str="early",      # `phase_epochs`: early (first tenth), middle or late third
+                      phase:str="late",       # `phase_epochs`: early (first tenth), middle or late third
                       threshold:float=EFFECT, # the increase (in loss) that must be exceeded
                       confidence:float=0.95,  # coverage of the interval
                      )->dict:
