@@ -4,15 +4,17 @@
 
 # %% auto #0
 __all__ = ['PLATEAU_CURVES', 'GAP_TERMS', 'TERM_NAMES', 'PHASES', 'SUSPECT_METHODS', 'BASELINE_FLOOR', 'VERDICTS', 'EFFECT',
-           'VERDICT_COLUMNS', 'VERDICT_RUNS', 'auto_patience', 'Noise', 'curve_noise', 'gain_bound', 'Plateau',
-           'plateau', 'chance_levels', 'plateaus', 'val_plateaus_first', 'describe_plateau', 'gap_decomposition',
-           'dominant_terms', 'plot_gap', 'per_class_report', 'f1_support_correlation', 'plot_f1_support', 'confusion',
-           'plot_confusion', 'suspicion_scores', 'noise_detection_scores', 'aum_threshold', 'suspects', 'tfidf_logreg',
-           'cleanlab_issues', 'compare_rankings', 'plot_suspects', 'Baseline', 'baseline', 'compare_runs', 'plot_runs',
-           'run_summary', 'summarise_runs', 'Interval', 'seed_interval', 'verdict', 'phase_epochs', 'describe_epochs',
-           'easier_validation', 'overfitting', 'term_effect', 'paired_effect', 'noise_costs_f1',
-           'focal_vs_crossentropy', 'f1_follows_support', 'starts_below', 'plateaus_first', 'verdict_table',
-           'format_verdicts', 'style_verdicts', 'verdicts', 'profile_verdicts']
+           'VERDICT_COLUMNS', 'VERDICT_KINDS', 'VERDICT_RUNS', 'auto_patience', 'Noise', 'curve_noise', 'gain_bound',
+           'Plateau', 'plateau', 'chance_levels', 'plateaus', 'val_plateaus_first', 'describe_plateau',
+           'gap_decomposition', 'dominant_terms', 'plot_gap', 'per_class_report', 'f1_support_correlation',
+           'plot_f1_support', 'confusion', 'plot_confusion', 'suspicion_scores', 'noise_detection_scores',
+           'aum_threshold', 'suspects', 'tfidf_logreg', 'cleanlab_issues', 'compare_rankings', 'plot_suspects',
+           'Baseline', 'baseline', 'compare_runs', 'plot_runs', 'run_summary', 'summarise_runs', 'Interval',
+           'seed_interval', 'verdict', 'phase_epochs', 'describe_epochs', 'easier_validation', 'overfitting',
+           'term_effect', 'paired_effect', 'noise_costs_f1', 'focal_vs_crossentropy', 'f1_follows_support',
+           'starts_below', 'plateaus_first', 'noise_term_effect', 'noise_moves_plateau', 'aum_finds_noise',
+           'verdict_table', 'format_verdicts', 'style_verdicts', 'describe_verdict', 'verdict_row', 'verdict_sentence',
+           'example_verdict_row', 'glue_md', 'n_seeds_words', 'verdicts', 'profile_verdicts']
 
 # %% ../nbs/07_diagnostics.ipynb #2085ad5e
 import math
@@ -941,6 +943,18 @@ def term_effect(runs,                                # replicates: a list of `Hi
                 values, threshold, ">", confidence)
 
 # %% ../nbs/07_diagnostics.ipynb #97467fd0
+def _paired(a, b, rule:str)->tuple:
+    "The `History` lists of two sets of replicates, checked to be paired seed by seed."
+    ha, hb = _histories(a, rule), _histories(b, rule)
+    if len(ha) != len(hb):
+        raise ValueError(f"{rule}: {len(ha)} runs against {len(hb)}; pair them by seed, one each.")
+    for x, y in zip(ha, hb):
+        sx, sy = x.params.get("seed"), y.params.get("seed")
+        if sx is not None and sy is not None and sx != sy:
+            raise ValueError(f"{rule}: seed {sx} of {x.name!r} is paired with seed {sy} of {y.name!r}; "
+                             "pass both lists in the same order of seeds.")
+    return ha, hb
+
 def paired_effect(a,                      # replicates of one set of runs (a list of `History` or `Run`, one per seed)
                   b,                      # replicates of the other, in the same order of seeds
                   hypothesis:str,         # the row's name
@@ -951,14 +965,7 @@ def paired_effect(a,                      # replicates of one set of runs (a lis
                   confidence:float=0.95,  # coverage of the (two-sided) interval
                  )->dict:
     "Verdict row on a difference paired by seed: `column` at the last epoch, run a minus run b."
-    ha, hb = _histories(a, "paired_effect"), _histories(b, "paired_effect")
-    if len(ha) != len(hb):
-        raise ValueError(f"paired_effect: {len(ha)} runs against {len(hb)}; pair them by seed, one each.")
-    for x, y in zip(ha, hb):
-        sx, sy = x.params.get("seed"), y.params.get("seed")
-        if sx is not None and sy is not None and sx != sy:
-            raise ValueError(f"paired_effect: seed {sx} of {x.name!r} is paired with seed {sy} of {y.name!r}; "
-                             "pass both lists in the same order of seeds.")
+    ha, hb = _paired(a, b, "paired_effect")
     missing = [h.name for h in ha + hb if column not in h.epochs]
     if missing: raise ValueError(f"paired_effect: no column {column!r} in run(s) {', '.join(dict.fromkeys(missing))}.")
     values = [float(x.epochs[column].iloc[-1] - y.epochs[column].iloc[-1]) for x, y in zip(ha, hb)]
@@ -1052,6 +1059,61 @@ def plateaus_first(runs,                    # replicates: a list of `History` (o
     row["note"] = "validation " + "; ".join(f"seed {h.params.get('seed', i)}: {w}" for i, (h, w) in enumerate(zip(hs, words)))
     return row
 
+# %% ../nbs/07_diagnostics.ipynb #e17b8398
+def noise_term_effect(clean,                  # replicates trained on the true labels
+                      noisy,                  # the same texts and seeds, trained on flipped labels
+                      terms=("data_gap",),    # terms of `GAP_TERMS`, summed
+                      phase:str="late",       # `phase_epochs`: early (first tenth), middle or late third
+                      threshold:float=EFFECT, # the increase (in loss) that must be exceeded
+                      confidence:float=0.95,  # coverage of the interval
+                     )->dict:
+    "Verdict row on 'label noise raises these gap terms': noisy − clean, mean over the phase, paired by seed."
+    terms = [terms] if isinstance(terms, str) else list(terms)
+    unknown = [t for t in terms if t not in GAP_TERMS]
+    if unknown or not terms: raise ValueError(f"noise_term_effect: unknown term(s) {unknown}; use some of {GAP_TERMS}.")
+    hc, hn = _paired(clean, noisy, "noise_term_effect")
+    def size(h):
+        d = gap_decomposition(h)
+        rows = _phase_rows(len(d), phase)
+        return float(d[terms].iloc[rows].sum(axis=1).mean()) if len(rows) else math.nan
+    words = " + ".join(TERM_NAMES[t] for t in terms)
+    return _row(f"label noise raises the {words} ({phase})", f"{_runs_name(hn)} vs {_runs_name(hc)}",
+                f"the same texts trained with flipped labels have a larger {words} term of reported − validation loss, "
+                f"{phase} in training, than with their true labels",
+                f"{words}, mean over the {phase} epochs (`phase_epochs`), noisy − clean, paired by seed",
+                [size(n) - size(c) for c, n in zip(hc, hn)], threshold, ">", confidence)
+
+def noise_moves_plateau(clean,                  # replicates trained on the true labels
+                        noisy,                  # the same texts and seeds, trained on flipped labels
+                        patience:int|None=None, # `plateaus`' patience (None: `auto_patience`)
+                        min_delta:float=0.01,   # `plateaus`' smallest relative gain
+                        confidence:float=0.95,  # coverage of the interval
+                       )->dict:
+    "Verdict row on 'label noise makes validation plateau earlier': noisy − clean validation plateau epoch, per seed."
+    hc, hn = _paired(clean, noisy, "noise_moves_plateau")
+    end = lambda h: _plateau_end(plateaus(h, patience, min_delta), "val", len(h))
+    return _row("label noise makes validation plateau earlier", f"{_runs_name(hn)} vs {_runs_name(hc)}",
+                "the same texts trained with flipped labels: the validation loss stops gaining beyond the noise at an "
+                "earlier epoch than with their true labels",
+                "validation plateau epoch, noisy − clean, paired by seed (a curve still improving counts as the epoch "
+                "after the run)", [end(n) - end(c) for c, n in zip(hc, hn)], 0.0, "<", confidence)
+
+def aum_finds_noise(runs,                  # replicates with planted noise: `Run`s (their training split knows the flips; no threshold samples needed)
+                    threshold:float=0.85,  # the AUROC that must be exceeded (0.5 is chance; 0.85 is the diagnostics chapter's bar)
+                    confidence:float=0.95, # coverage of the interval
+                   )->dict:
+    "Verdict row on 'the area under the margin finds the flipped labels': its AUROC against the planted flips, per seed."
+    runs = list(runs)
+    noisy = lambda r: getattr(getattr(r, "train", None), "noisy", None)
+    bad = [getattr(r, "name", "?") for r in runs if noisy(r) is None or not np.any(noisy(r))]
+    if bad: raise ValueError(f"aum_finds_noise: run(s) {', '.join(map(str, bad))} have no planted noise to score against; "
+                             "pass `Run`s (get_runs) of a synthetic corpus with noise > 0.")
+    values = [float(compare_rankings(r.history, r.train, methods=("aum",)).loc["aum", "auroc"]) for r in runs]
+    return _row("the area under the margin finds the flipped labels", _runs_name([r.history for r in runs]),
+                "ranking the training documents by their area under the margin (lowest first) puts the documents whose "
+                "label was flipped before the others", "AUROC of the AUM ranking against the planted flips (threshold "
+                "samples left out), per seed", values, threshold, ">", confidence)
+
 # %% ../nbs/07_diagnostics.ipynb #37d2e515
 def verdict_table(rows, # verdict rows (dicts) from the rules: `easier_validation`, `overfitting`, ...
                  )->pd.DataFrame:
@@ -1088,6 +1150,88 @@ def style_verdicts(table:pd.DataFrame, # from `verdict_table`
     return (format_verdicts(table, digits).style.hide(axis="index").map(colour, subset=["verdict"])
             .set_properties(**{"text-align": "left", "white-space": "normal"}))
 
+# %% ../nbs/07_diagnostics.ipynb #b7e2f4a9
+def describe_verdict(row,             # a row of `verdict_table` (e.g. `table.iloc[0]`), or a dict with its columns
+                     digits:int=3,    # decimals of the estimate and its interval
+                     unit:str="",     # written after the estimate, e.g. " epochs"
+                     part:str="both", # "both"; "estimate": the numbers alone; "verdict": the verdict and its seeds alone
+                     bold:bool=False, # the verdict in Markdown bold
+                     signed:bool=True, # numbers with their sign ('+0.484'); False for those that cannot be negative (an AUROC)
+                    )->str:
+    "A verdict row in words: '+0.484 [+0.411, +0.557], supported over 3 seeds'."
+    if part not in ("both", "estimate", "verdict"):
+        raise ValueError(f"describe_verdict: part is 'both', 'estimate' or 'verdict'; got {part!r}.")
+    def num(x): return f"{0:.{digits}f}" if round(x, digits) == 0 else f"{x:{'+' if signed else ''}.{digits}f}"   # no '-0.000'
+    est, lo, hi, v, n = (row[c] for c in ("estimate", "lo", "hi", "verdict", "n_seeds"))
+    numbers = "no estimate" if pd.isna(est) else (
+        f"{num(est)}{unit}" + (f" [{num(lo)}, {num(hi)}]" if pd.notna(lo) and pd.notna(hi) else ""))
+    seeds = "" if v.startswith("inconclusive:") else f" over {n} seed{'' if n == 1 else 's'}"   # 'one seed' is in the verdict
+    words = (f"**{v}**" if bold else v) + seeds
+    if part == "estimate": return numbers
+    return words if part == "verdict" or pd.isna(est) else f"{numbers}, {words}"
+
+# %% ../nbs/07_diagnostics.ipynb #015be781
+VERDICT_KINDS = ("supported", "not supported", "inconclusive", "inconclusive: one seed", "inconclusive: no estimate")
+
+def verdict_row(values,                  # the statistic, one value per seed (NaNs: seeds without an estimate)
+                threshold:float=EFFECT,  # the value the statistic must get beyond
+                direction:str=">",       # ">": the hypothesis says the statistic is above the threshold; "<": below
+                hypothesis:str="",       # the row's hypothesis, for `verdict_table`
+                runs:str="",             # the runs it is about
+                definition:str="",       # what the hypothesis means
+                statistic:str="",        # what `values` are
+                confidence:float=0.95,   # coverage of the interval
+               )->dict:
+    "The verdict row for per-seed values of a statistic no rule computes: mean, interval, threshold, verdict."
+    return _row(hypothesis, runs, definition, statistic, values, threshold, direction, confidence)
+
+# %% ../nbs/07_diagnostics.ipynb #9028a1f0
+def verdict_sentence(row,                     # a verdict row (`verdict_table`'s, `verdict_row`'s); None: the table has none
+                     supported:str,           # the sentence when the row is supported
+                     not_supported:str,       # ... not supported
+                     inconclusive:str,        # ... inconclusive (and the two below when they are not given)
+                     one_seed:str|None=None,  # ... inconclusive: one seed
+                     no_estimate:str|None=None, # ... inconclusive: no estimate
+                     digits:int=3,            # decimals of the numbers
+                     signed:bool=True,        # numbers with their sign (`describe_verdict`)
+                    )->str:
+    "The verdict and its seeds in bold, its numbers and threshold, then the sentence written for that verdict."
+    if row is None: return "*This build's verdict table has no row for this: its runs were not trained.*"
+    v = row["verdict"]
+    text = {"supported": supported, "not supported": not_supported, "inconclusive: one seed": one_seed or inconclusive,
+            "inconclusive: no estimate": no_estimate or inconclusive}.get(v, inconclusive)
+    head = describe_verdict(row, part="verdict")
+    numbers = "" if pd.isna(row["estimate"]) else f"{describe_verdict(row, digits, part='estimate', signed=signed)}; "
+    return f"**{head[0].upper()}{head[1:]}** ({numbers}threshold {row['direction']} {row['threshold']:g}). {text}"
+
+def example_verdict_row(verdict:str,          # one of `VERDICT_KINDS`
+                        estimate:float=0.5,   # the estimate (its interval: ± 0.1)
+                        n_seeds:int=3,        # the seeds (1 for 'inconclusive: one seed', 0 for 'no estimate')
+                        note:str="a note",    # the row's note
+                       )->pd.Series:
+    "A made-up verdict row of a kind, to check that every branch of a sentence reads well."
+    if verdict not in VERDICT_KINDS: raise ValueError(f"example_verdict_row: verdict is one of {VERDICT_KINDS}; got {verdict!r}.")
+    one, none = verdict == "inconclusive: one seed", verdict == "inconclusive: no estimate"
+    est = math.nan if none else float(estimate)
+    lo, hi = (math.nan, math.nan) if one or none else (est - 0.1, est + 0.1)
+    return verdict_table([dict(hypothesis="an example", runs="made up", definition="", statistic="", estimate=est, lo=lo,
+                               hi=hi, direction=">", threshold=EFFECT, verdict=verdict, n_seeds=0 if none else 1 if one
+                               else n_seeds, note=note)]).iloc[0]
+
+# %% ../nbs/07_diagnostics.ipynb #1f7143a9
+def glue_md(key:str,   # the name a `{glue:md}` directive of the book refers to
+            text:str,  # Markdown
+           ):
+    "Glue Markdown under `key` for the book (myst_nb, not displayed here)."
+    from IPython.display import Markdown
+    from myst_nb import glue
+    glue(key, Markdown(text), display=False)
+
+def n_seeds_words(k:int, # a number of seeds
+                 )->str:
+    "A number of seeds in words: 'one seed', '3 seeds'."
+    return "one seed" if k == 1 else f"{k} seeds"
+
 # %% ../nbs/07_diagnostics.ipynb #33f1122b
 def _common_seeds(a, b)->tuple:
     "The replicates of `a` and of `b` whose seeds both have, in `a`'s order: the pairs of a paired comparison."
@@ -1106,6 +1250,7 @@ def verdicts(runs:dict,                  # run name -> replicates (a list of `Hi
              reports=None,               # one `per_class_report` of the question's model per seed (optional)
              slow:str="question_slow",   # the question's model at the question's own learning rate
              chance=None,                # the question's chance levels for `plateaus_first` (`chance_levels`)
+             aum:str|None=None,          # runs with planted noise as `Run`s (e.g. noisy's), for `aum_finds_noise`
             )->pd.DataFrame:
     "The book's verdict table: every rule on the runs it is about (runs that are absent are skipped)."
     have = lambda *names: all(n is not None and len(runs.get(n) or []) for n in names)
@@ -1116,7 +1261,10 @@ def verdicts(runs:dict,                  # run name -> replicates (a list of `Hi
         q = runs[question]
         rows += [overfitting(q), term_effect(q, phase="early"), term_effect(q, phase="late"),
                  term_effect(q, "lag", phase="early", hypothesis="the lag lifts the reported loss (early)")]
-    if have(clean, noisy): rows.append(noise_costs_f1(*_common_seeds(runs[clean], runs[noisy])))
+    if have(clean, noisy):
+        pair = _common_seeds(runs[clean], runs[noisy])
+        rows += [noise_costs_f1(*pair), noise_term_effect(*pair), noise_moves_plateau(*pair)]
+    if have(aum): rows.append(aum_finds_noise(runs[aum]))
     if have(question, crossentropy): rows.append(focal_vs_crossentropy(*_common_seeds(runs[question], runs[crossentropy])))
     if reports is not None: rows.append(f1_follows_support(reports, runs=question))
     return verdict_table(rows)
@@ -1138,4 +1286,5 @@ def profile_verdicts(profile:str="smoke",   # the profile whose runs are judged
     chance = [chance_levels(r.train, r.val, r.loss) for r in q] or None
     reports = [per_class_report(r.val.labels, r.history.predict(r.val).argmax(1), r.val.class_names,
                                 train_labels=r.train.labels) for r in q] or None
-    return verdicts(runs, noisy="syn_noisy" if "syn_noisy" in runs else None, reports=reports, chance=chance), runs
+    return verdicts(runs, noisy="syn_noisy" if "syn_noisy" in runs else None, reports=reports, chance=chance,
+                    aum="syn_noisy" if "syn_noisy" in runs else None), runs
