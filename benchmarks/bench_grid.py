@@ -39,7 +39,8 @@ def time_runs(profile, runs, workers):
     prof = get_profile(profile)
     d = Path(tempfile.mkdtemp(prefix="bench-grid-"))
     try:
-        jobs = [j for j in _jobs(prof, [], d / "runs", None, d / "src") if not runs or j[0][4:] in runs]
+        jobs = [j for j in _jobs(prof, list(prof["chapters"]), d / "runs", None, d / "src")
+                if j[0].startswith("run_") and (not runs or j[0][4:] in runs)]
         t0 = time.perf_counter()
         _execute_all(jobs, d / "src", prof, progress=True, workers=workers)
         return time.perf_counter() - t0, len(jobs)

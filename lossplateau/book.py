@@ -253,7 +253,7 @@ def run_grid(workers:int|None=None,   # local worker processes (None: one per CP
         finally: client.close()      # not our cluster: it keeps running, and forgets our tasks
         return
     n = local_workers(workers, n_jobs or os.cpu_count() or 1)
-    threads = max(1, (os.cpu_count() or 1) // n)
+    threads = int(os.environ.get("LOSSPLATEAU_TF_THREADS") or max(1, (os.cpu_count() or 1) // n))
     env = {"TF_NUM_INTRAOP_THREADS": str(threads), "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": str(threads),
            "TF_FORCE_GPU_ALLOW_GROWTH": "true"}
     with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, memory_limit=0, dashboard_address=None,
