@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['KERNEL_NAME', 'REPORT_CHAPTERS', 'parameters_cell', 'declared_parameters', 'check_parameters', 'prepare_for_book',
-           'execute_notebook', 'Job', 'local_workers', 'run_grid', 'writable_dir', 'build_lock', 'build_book',
-           'build_report']
+           'execute_notebook', 'Job', 'local_workers', 'run_dependencies', 'run_grid', 'writable_dir', 'build_lock',
+           'build_book', 'build_report']
 
 # %% ../nbs/08_book.ipynb #a5669587
 import ast, contextlib, json, os, re, shutil, subprocess, sys, tempfile, time, typing
@@ -203,6 +203,12 @@ def _reads_runs(job:Job)->bool:
     import nbformat
     return not job.name.startswith("run_") and "profile" in declared_parameters(nbformat.read(job.nb, as_version=4))
 
+def run_dependencies(profile:dict # a profile from `get_profile`
+                    )->dict:
+    "Job name -> the jobs it must wait for: each best-of run (`best_of: SWEEP`) waits for the runs of its sweep."
+    return {f"run_{n}": [f"run_{m}" for m in s["best_of"]["runs"]]
+            for n, s in run_specs(profile).items() if s.get("best_of")}
+
 # %% ../nbs/08_book.ipynb #e578eea3
 def _worker_name()->str:
     "This Dask worker's name, or 'this process' outside a worker."
@@ -262,17 +268,24 @@ def run_grid(workers:int|None=None,   # local worker processes (None: one per CP
                            f"thread{'s' if threads > 1 else ''} each", flush=True)
         yield client
 
-def _execute_on_dask(todo:list, src_dir:Path, n_jobs:int, workers:int|None, scheduler:str|None, progress:bool):
-    "Submit the jobs to a Dask cluster (the chapters that read runs after them), printing each one as it ends."
+def _execute_on_dask(todo:list, src_dir:Path, n_jobs:int, workers:int|None, scheduler:str|None, progress:bool,
+                     after:dict|None=None, # job name -> the jobs it waits for (`run_dependencies`)
+                    ):
+    "Submit the jobs to a Dask cluster (a best-of run after its sweep, the chapters that read runs after all runs)."
     from distributed import as_completed
     with run_grid(workers, scheduler, len(todo), progress) as client:
         submit = lambda j, prio, *after: client.submit(_execute_job, j, str(src_dir), *after,
                                                        key=f"{j.name}-{j.key}", priority=prio, pure=False)
         first = [j for j in todo if not j.name.startswith("run_") and not _reads_runs(j)]   # the longest go first
-        runs = [j for j in todo if j.name.startswith("run_")]
+        after = after or {}
+        runs = sorted((j for j in todo if j.name.startswith("run_")), key=lambda j: bool(after.get(j.name)))
         last = [j for j in todo if not j.name.startswith("run_") and _reads_runs(j)]
-        futures = [submit(j, 1) for j in first] + [submit(j, 0) for j in runs]
-        futures += [submit(j, -1, *futures[len(first):]) for j in last]
+        by_name = {j.name: submit(j, 1) for j in first}
+        for j in runs:                   # a run waits for the runs it chooses from, where they are executed too
+            by_name[j.name] = submit(j, 0, *[by_name[n] for n in after.get(j.name, ()) if n in by_name])
+        run_futures = [by_name[j.name] for j in runs]
+        for j in last: by_name[j.name] = submit(j, -1, *run_futures)
+        futures = list(by_name.values())
         jobs = {f.key: j for f, j in zip(futures, first + runs + last)}
         t_all = time.perf_counter()
         try:
@@ -326,7 +339,9 @@ def _jobs(profile:dict, chapters:list, runs_dir:Path, profiles_path, src_dir:Pat
         return os.path.relpath(p, src_dir) if inside else str(p)
     shared = {"profile": profile["name"], "runs_dir": where(runs_dir),
               "profiles_path": where(profiles_path) if profiles_path else None}
-    jobs = [(f"run_{n}", nbs / "20_run.ipynb", {**profile["common"], **shared, "run_name": n}) for n in run_specs(profile)]
+    specs = run_specs(profile)
+    order = sorted(specs, key=lambda n: bool(specs[n].get("best_of")))       # a best-of run after the sweeps
+    jobs = [(f"run_{n}", nbs / "20_run.ipynb", {**profile["common"], **shared, "run_name": n}) for n in order]
     unknown = sorted(set(profile["chapters"]) - set(chapters))
     if unknown: raise BookError(f"profile {profile['name']!r} sets parameters of {', '.join(map(repr, unknown))}, "
                                 f"which is not a chapter of this book; chapters: {', '.join(chapters)}.")
@@ -355,6 +370,7 @@ def _library_fingerprint()->str:
 def _execute_all(jobs:list, src_dir:Path, profile:dict, progress:bool=True,
                  workers:int|None=1,          # worker processes of a local Dask cluster (1: one after another, here)
                  scheduler:str|None=None,     # address of an existing Dask scheduler (overrides `workers`)
+                 after:dict|None=None,        # job name -> jobs it waits for (None: the profile's `run_dependencies`)
                 )->list:
     "Execute each job unless its last successful execution had the same inputs; returns the output names."
     library = _library_fingerprint()
@@ -376,7 +392,8 @@ def _execute_all(jobs:list, src_dir:Path, profile:dict, progress:bool=True,
             done = _execute_job(job, src_dir)
             if progress: print(f"[{job.index}/{len(jobs)}] {job.name}: done in {done['seconds']:.0f} s "
                                f"(build so far {time.perf_counter() - t_all:.0f} s)", flush=True)
-    elif todo: _execute_on_dask(todo, src_dir, len(jobs), workers, scheduler, progress)
+    elif todo: _execute_on_dask(todo, src_dir, len(jobs), workers, scheduler, progress,
+                                run_dependencies(profile) if after is None else after)
     return [name for name, _, _ in jobs]
 
 def _build_html(src_dir:Path, out:Path, toc:dict, progress:bool=True, intro:str|None=None)->Path:

@@ -11,10 +11,11 @@ __all__ = ['PLATEAU_CURVES', 'GAP_TERMS', 'TERM_NAMES', 'PHASES', 'SUSPECT_METHO
            'aum_threshold', 'suspects', 'tfidf_logreg', 'cleanlab_issues', 'compare_rankings', 'plot_suspects',
            'Baseline', 'baseline', 'compare_runs', 'plot_runs', 'run_summary', 'summarise_runs', 'Interval',
            'seed_interval', 'verdict', 'phase_epochs', 'describe_epochs', 'easier_validation', 'overfitting',
-           'term_effect', 'paired_effect', 'noise_costs_f1', 'focal_vs_crossentropy', 'f1_follows_support',
-           'starts_below', 'plateaus_first', 'noise_term_effect', 'noise_moves_plateau', 'aum_finds_noise',
-           'verdict_table', 'format_verdicts', 'style_verdicts', 'describe_verdict', 'verdict_row', 'verdict_sentence',
-           'example_verdict_row', 'glue_md', 'n_seeds_words', 'verdicts', 'profile_verdicts']
+           'term_effect', 'paired_effect', 'noise_costs_f1', 'focal_vs_crossentropy', 'generalisation_gap',
+           'sgd_vs_adam', 'f1_follows_support', 'starts_below', 'plateaus_first', 'noise_term_effect',
+           'noise_moves_plateau', 'aum_finds_noise', 'verdict_table', 'format_verdicts', 'style_verdicts',
+           'describe_verdict', 'verdict_row', 'verdict_sentence', 'example_verdict_row', 'glue_md', 'n_seeds_words',
+           'verdicts', 'profile_verdicts']
 
 # %% ../nbs/07_diagnostics.ipynb #2085ad5e
 import math
@@ -959,23 +960,27 @@ def paired_effect(a,                      # replicates of one set of runs (a lis
                   b,                      # replicates of the other, in the same order of seeds
                   hypothesis:str,         # the row's name
                   definition:str,         # what the hypothesis means, in words
-                  column:str="val_f1",    # the `History.epochs` column compared, at the last epoch
+                  column:str="val_f1",    # the `History.epochs` column compared, at the last epoch both runs have
                   direction:str=">",      # ">": the hypothesis is a − b > threshold; "<": a − b < threshold
                   threshold:float=EFFECT, # the difference that must be exceeded
                   confidence:float=0.95,  # coverage of the (two-sided) interval
                  )->dict:
-    "Verdict row on a difference paired by seed: `column` at the last epoch, run a minus run b."
+    "Verdict row on a difference paired by seed: `column` at the last epoch both runs have, run a minus run b."
     ha, hb = _paired(a, b, "paired_effect")
     missing = [h.name for h in ha + hb if column not in h.epochs]
     if missing: raise ValueError(f"paired_effect: no column {column!r} in run(s) {', '.join(dict.fromkeys(missing))}.")
-    values = [float(x.epochs[column].iloc[-1] - y.epochs[column].iloc[-1]) for x, y in zip(ha, hb)]
+    at = [min(len(x), len(y)) for x, y in zip(ha, hb)]      # a longer run is read where the shorter one ends
+    values = [float(x.epochs[column].iloc[k - 1] - y.epochs[column].iloc[k - 1]) for x, y, k in zip(ha, hb, at)]
     na, nb = _runs_name(ha), _runs_name(hb)
     row = _row(hypothesis, f"{na} vs {nb}", definition,
-               f"{column} at the last epoch, {na} − {nb}, paired by seed", values, threshold, direction, confidence)
+               f"{column} at the last epoch both runs have, {na} − {nb}, paired by seed", values, threshold, direction,
+               confidence)
     if row["n_seeds"]:
         other = ">" if direction == "<" else "<"
         opposite = verdict(row["lo"], row["hi"], -threshold, other) if row["n_seeds"] > 1 else "inconclusive: one seed"
-        row["note"] = f"the opposite ({na} − {nb} {other} {-threshold:g}): {opposite}"
+        longer = {len(h) for h in ha + hb} != set(at)
+        row["note"] = (f"the opposite ({na} − {nb} {other} {-threshold:g}): {opposite}"
+                       + (f"; read at epoch {min(at)}, where the shorter run ends" if longer else ""))
     return row
 
 def noise_costs_f1(clean,                  # replicates trained on the true labels
@@ -999,6 +1004,32 @@ def focal_vs_crossentropy(focal,                  # replicates trained with foca
     return paired_effect(focal, crossentropy, "focal loss beats cross-entropy",
                          "the focal loss gives a higher validation macro-F1 than cross-entropy, everything else equal",
                          column, ">", threshold, confidence)
+
+# %% ../nbs/07_diagnostics.ipynb #9b7a9664
+def generalisation_gap(history:History # a run recorded by `fit`
+                      )->float:
+    "Validation − training loss under the same function (inference mode, recalibrated statistics) at the last epoch."
+    return float(-gap_decomposition(history).data_gap.iloc[-1])
+
+def sgd_vs_adam(sgd,                    # replicates of SGD with momentum at its best learning rate (`best_of`)
+                adam,                   # Adam at its best learning rate, the same seeds
+                threshold:float=EFFECT, # the difference that must be exceeded (macro-F1; loss)
+                confidence:float=0.95,  # coverage of the intervals
+               )->list:
+    "Two verdict rows on 'SGD with momentum generalises better than Adam': macro-F1 and the generalisation gap, paired by seed."
+    hs, ha = _paired(sgd, adam, "sgd_vs_adam")
+    rates = f"learning rates: {_runs_name(hs)} {hs[0].params.get('learning_rate')}, {_runs_name(ha)} {ha[0].params.get('learning_rate')}"
+    f1 = paired_effect(hs, ha, "SGD generalises better than Adam (macro-F1)",
+                       "SGD with momentum, at its best learning rate, reaches a higher validation macro-F1 than Adam at "
+                       "its best", "val_f1", ">", threshold, confidence)
+    f1["note"] = f"{rates}; {f1['note']}" if f1["note"] else rates
+    gap = _row("SGD generalises better than Adam (gap)", f1["runs"],
+               "SGD with momentum, at its best learning rate, leaves a smaller gap between validation and training loss "
+               "than Adam at its best",
+               f"generalisation gap (`generalisation_gap`: validation − training loss, inference mode) at the last "
+               f"epoch, {_runs_name(hs)} − {_runs_name(ha)}, paired by seed",
+               [generalisation_gap(x) - generalisation_gap(y) for x, y in zip(hs, ha)], -threshold, "<", confidence, rates)
+    return [f1, gap]
 
 # %% ../nbs/07_diagnostics.ipynb #de06e31c
 def f1_follows_support(reports,               # one `per_class_report` per seed (validation labels, training support)
@@ -1251,6 +1282,8 @@ def verdicts(runs:dict,                  # run name -> replicates (a list of `Hi
              slow:str="question_slow",   # the question's model at the question's own learning rate
              chance=None,                # the question's chance levels for `plateaus_first` (`chance_levels`)
              aum:str|None=None,          # runs with planted noise as `Run`s (e.g. noisy's), for `aum_finds_noise`
+             sgd:str="sgd_best",         # SGD with momentum at its best learning rate (the best of a sweep)
+             adam:str="adam_best",       # Adam at its best learning rate, the same seeds
             )->pd.DataFrame:
     "The book's verdict table: every rule on the runs it is about (runs that are absent are skipped)."
     have = lambda *names: all(n is not None and len(runs.get(n) or []) for n in names)
@@ -1266,12 +1299,13 @@ def verdicts(runs:dict,                  # run name -> replicates (a list of `Hi
         rows += [noise_costs_f1(*pair), noise_term_effect(*pair), noise_moves_plateau(*pair)]
     if have(aum): rows.append(aum_finds_noise(runs[aum]))
     if have(question, crossentropy): rows.append(focal_vs_crossentropy(*_common_seeds(runs[question], runs[crossentropy])))
+    if have(sgd, adam): rows += sgd_vs_adam(*_common_seeds(runs[sgd], runs[adam]))
     if reports is not None: rows.append(f1_follows_support(reports, runs=question))
     return verdict_table(rows)
 
 # %% ../nbs/07_diagnostics.ipynb #ffa58427
-VERDICT_RUNS = ("question", "question_slow", "no_dropout", "no_batchnorm", "no_regularisation", "crossentropy", "sgd",
-                "gpu_variant", "syn_clean", "syn_noisy", "syn_shift")   # the runs the book's verdicts read
+VERDICT_RUNS = ("question", "question_slow", "no_dropout", "no_batchnorm", "no_regularisation", "crossentropy",
+                "sgd_best", "adam_best", "gpu_variant", "syn_clean", "syn_noisy", "syn_shift")   # the runs the book's verdicts read
 
 def profile_verdicts(profile:str="smoke",   # the profile whose runs are judged
                      runs_dir=None,         # where the book keeps its runs (None: train them in memory)
