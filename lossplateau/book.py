@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['KERNEL_NAME', 'REPORT_CHAPTERS', 'parameters_cell', 'declared_parameters', 'check_parameters', 'prepare_for_book',
-           'execute_notebook', 'Job', 'local_workers', 'run_dependencies', 'run_grid', 'writable_dir', 'build_lock',
-           'build_book', 'build_report']
+           'execute_notebook', 'Job', 'local_workers', 'run_dependencies', 'run_costs', 'run_grid', 'writable_dir',
+           'build_lock', 'build_book', 'build_report']
 
 # %% ../nbs/08_book.ipynb #a5669587
 import ast, contextlib, json, os, re, shutil, subprocess, sys, tempfile, time, typing
@@ -209,6 +209,17 @@ def run_dependencies(profile:dict # a profile from `get_profile`
     return {f"run_{n}": [f"run_{m}" for m in s["best_of"]["runs"]]
             for n, s in run_specs(profile).items() if s.get("best_of")}
 
+def run_costs(profile:dict # a profile from `get_profile`
+             )->dict:
+    "Job name -> a rough cost of each run (epochs × documents × tokens, doubled by recurrent dropout): longest first."
+    out = {}
+    for n, s in run_specs(profile).items():
+        s = check_run_spec(s)
+        docs = s["n_docs"] or (6000 if s["corpus"] == "synthetic" else 10000)
+        recurrent = not s["gpu"] and s["model"].get("recurrent_dropout", 0.5) > 0     # no cuDNN, a mask per step
+        out[f"run_{n}"] = s["epochs"] * docs * s["model"].get("max_len", 200) * (2 if recurrent else 1)
+    return out
+
 # %% ../nbs/08_book.ipynb #e578eea3
 def _worker_name()->str:
     "This Dask worker's name, or 'this process' outside a worker."
@@ -270,6 +281,7 @@ def run_grid(workers:int|None=None,   # local worker processes (None: one per CP
 
 def _execute_on_dask(todo:list, src_dir:Path, n_jobs:int, workers:int|None, scheduler:str|None, progress:bool,
                      after:dict|None=None, # job name -> the jobs it waits for (`run_dependencies`)
+                     costs:dict|None=None, # job name -> its rough cost (`run_costs`): the longest runs start first
                     ):
     "Submit the jobs to a Dask cluster (a best-of run after its sweep, the chapters that read runs after all runs)."
     from distributed import as_completed
@@ -277,12 +289,13 @@ def _execute_on_dask(todo:list, src_dir:Path, n_jobs:int, workers:int|None, sche
         submit = lambda j, prio, *after: client.submit(_execute_job, j, str(src_dir), *after,
                                                        key=f"{j.name}-{j.key}", priority=prio, pure=False)
         first = [j for j in todo if not j.name.startswith("run_") and not _reads_runs(j)]   # the longest go first
-        after = after or {}
-        runs = sorted((j for j in todo if j.name.startswith("run_")), key=lambda j: bool(after.get(j.name)))
+        after, costs = after or {}, costs or {}
+        runs = sorted((j for j in todo if j.name.startswith("run_")),      # the longest first; a best-of run after its sweep
+                      key=lambda j: (bool(after.get(j.name)), -costs.get(j.name, 0)))
         last = [j for j in todo if not j.name.startswith("run_") and _reads_runs(j)]
-        by_name = {j.name: submit(j, 1) for j in first}
-        for j in runs:                   # a run waits for the runs it chooses from, where they are executed too
-            by_name[j.name] = submit(j, 0, *[by_name[n] for n in after.get(j.name, ()) if n in by_name])
+        by_name = {j.name: submit(j, len(runs) + 1) for j in first}
+        for rank, j in enumerate(runs):  # a run waits for the runs it chooses from, where they are executed too
+            by_name[j.name] = submit(j, len(runs) - rank, *[by_name[n] for n in after.get(j.name, ()) if n in by_name])
         run_futures = [by_name[j.name] for j in runs]
         for j in last: by_name[j.name] = submit(j, -1, *run_futures)
         futures = list(by_name.values())
@@ -393,7 +406,7 @@ def _execute_all(jobs:list, src_dir:Path, profile:dict, progress:bool=True,
             if progress: print(f"[{job.index}/{len(jobs)}] {job.name}: done in {done['seconds']:.0f} s "
                                f"(build so far {time.perf_counter() - t_all:.0f} s)", flush=True)
     elif todo: _execute_on_dask(todo, src_dir, len(jobs), workers, scheduler, progress,
-                                run_dependencies(profile) if after is None else after)
+                                run_dependencies(profile) if after is None else after, run_costs(profile))
     return [name for name, _, _ in jobs]
 
 def _build_html(src_dir:Path, out:Path, toc:dict, progress:bool=True, intro:str|None=None)->Path:

@@ -65,8 +65,8 @@ def test_smoke_book_has_every_chapter_executed_without_errors(book):
     out, stdout = book
     html = out / "_build" / "html"
     assert (html / "index.html").exists()
-    profiles = yaml.safe_load((ROOT / "book" / "profiles.yml").read_text())
-    runs = [f"run_{r}" for r in profiles["smoke"].get("runs", {})]
+    from lossplateau.runs import get_profile, run_specs
+    runs = [f"run_{r}" for r in run_specs(get_profile("smoke"))]   # sweeps and replicates: a page each
     for name in ["index"] + _chapters() + runs:
         assert (html / f"{name}.html").exists(), f"{name}.html missing"
         nb = nbformat.read(out / "src" / f"{name}.ipynb", as_version=4)
@@ -76,9 +76,10 @@ def test_smoke_book_has_every_chapter_executed_without_errors(book):
         if declared_parameters(source):                   # papermill injects only the parameters a notebook declares
             assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells), f"{name}: none injected"
         assert f"{name}: done in" in stdout
-    from lossplateau.runs import get_profile, run_specs                # replicate seeds get their own run pages
-    for name in run_specs(get_profile("smoke")):
-        assert (html / f"run_{name}.html").exists(), f"run_{name}.html missing"
+    for best, s in run_specs(get_profile("smoke")).items():         # a best-of run ends after the sweep it chose from
+        for swept in (s.get("best_of") or {}).get("runs", {}):
+            assert stdout.index(f"run_{swept}: done in") < stdout.index(f"run_{best}: done in"), (swept, best)
+    assert "chosen from the sweep" in (html / "run_sgd_best.html").read_text()  # its page says how its rate was chosen
 
 
 def test_answer_is_glued_prose_with_the_verdict_table(book):
