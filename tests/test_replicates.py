@@ -53,7 +53,11 @@ def test_shipped_profiles_expand(tmp_path):
     for name in yaml.safe_load((resource_dir("book") / "profiles.yml").read_text()):
         prof = get_profile(name)
         jobs = [n for n, _, _ in _jobs(prof, list(prof["chapters"]), tmp_path / "runs", None, tmp_path / "src")]
-        assert [n for n in jobs if n.startswith("run_")] == [f"run_{n}" for n in run_specs(prof)]
+        specs, runs = run_specs(prof), [n for n in jobs if n.startswith("run_")]
+        assert sorted(runs) == sorted(f"run_{n}" for n in specs)               # every run, once
+        for n, s in specs.items():                          # in turn, a best-of run comes after its sweep's runs
+            for swept in (s.get("best_of") or {}).get("runs", {}):
+                assert runs.index(f"run_{swept}") < runs.index(f"run_{n}"), (name, swept, n)
 
 
 def test_unknown_run_is_a_book_error(profile):
