@@ -64,8 +64,6 @@ def _sweep_runs(profile:str, # profile name (for messages)
     if key not in RUN_DEFAULTS or key in ("model", "seed", "replicates", "best_of"):
         raise BookError(f"profile {profile!r}, run {name!r}: cannot sweep {key!r}; sweep a run parameter other than "
                         "model, seed (use `replicates`), replicates or best_of.")
-    if spec.get("best_of") is not None:
-        raise BookError(f"profile {profile!r}, run {name!r}: a run cannot both sweep and be the best of a sweep.")
     return [(n, {**spec, key: v}) for n, v in sweep_names(name, key, values).items()]
 
 def _best_of_spec(profile:str,  # profile name (for messages)
@@ -143,7 +141,11 @@ def run_specs(profile:dict # a profile from `get_profile`
     specs = {}
     for name in raw:
         spec = resolved(name)
-        if spec.get("best_of") is not None: spec = _best_of_spec(profile["name"], name, spec, resolved)
+        if spec.get("best_of") is not None:
+            if "sweep" in (raw[name] or {}):     # (a sweep inherited from the swept run is dropped by `_best_of_spec`)
+                raise BookError(f"profile {profile['name']!r}, run {name!r}: a run cannot both sweep and be the best "
+                                "of a sweep; make the sweep a run of its own and name it in `best_of`.")
+            spec = _best_of_spec(profile["name"], name, spec, resolved)
         for rep, spec in (r for n, s in _sweep_runs(profile["name"], name, spec)
                           for r in _replicates(profile["name"], n, s)):
             if specs.setdefault(rep, spec) != spec:      # the same run twice (an expanded profile) is fine
