@@ -1284,6 +1284,7 @@ def verdicts(runs:dict,                  # run name -> replicates (a list of `Hi
              clean:str="syn_clean",      # planted: nothing (its negative control)
              noisy:str|None=None,        # clean's texts with flipped labels, scored on the TRUE validation labels
              crossentropy:str="crossentropy", # the question's model with cross-entropy
+             syn_crossentropy:str="syn_crossentropy", # clean's runs with cross-entropy (focal against it on a planted imbalance)
              reports=None,               # one `per_class_report` of the question's model per seed (optional)
              slow:str="question_slow",   # the question's model at the question's own learning rate
              chance=None,                # the question's chance levels for `plateaus_first` (`chance_levels`)
@@ -1305,13 +1306,14 @@ def verdicts(runs:dict,                  # run name -> replicates (a list of `Hi
         rows += [noise_costs_f1(*pair), noise_term_effect(*pair), noise_moves_plateau(*pair)]
     if have(aum): rows.append(aum_finds_noise(runs[aum]))
     if have(question, crossentropy): rows.append(focal_vs_crossentropy(*_common_seeds(runs[question], runs[crossentropy])))
+    if have(clean, syn_crossentropy): rows.append(focal_vs_crossentropy(*_common_seeds(runs[clean], runs[syn_crossentropy])))
     if have(sgd, adam): rows += sgd_vs_adam(*_common_seeds(runs[sgd], runs[adam]))
     if reports is not None: rows.append(f1_follows_support(reports, runs=question))
     return verdict_table(rows)
 
 # %% ../nbs/07_diagnostics.ipynb #ffa58427
 VERDICT_RUNS = ("question", "question_slow", "no_dropout", "no_batchnorm", "no_regularisation", "crossentropy",
-                "sgd_best", "adam_best", "gpu_variant", "syn_clean", "syn_noisy", "syn_shift")   # the runs the book's verdicts read
+                "sgd_best", "adam_best", "gpu_variant", "syn_clean", "syn_noisy", "syn_shift", "syn_crossentropy")   # the runs the book's verdicts read
 
 def profile_verdicts(profile:str="smoke",   # the profile whose runs are judged
                      runs_dir=None,         # where the book keeps its runs (None: train them in memory)
