@@ -37,7 +37,7 @@ check-export: setup
 	else echo "check-export: lossplateau/ matches the notebooks"; fi
 
 nbtest: setup
-	$(BIN)/nbdev_test --n_workers 2
+	$(BIN)/nbdev_test --n_workers 2 --flags slow
 
 pytest: setup
 	$(BIN)/python -m pytest -q --durations=8 tests
