@@ -294,7 +294,7 @@ def _execute_on_dask(todo:list, src_dir:Path, n_jobs:int, workers:int|None, sche
     from distributed import as_completed
     with run_grid(workers, scheduler, len(todo), progress) as client:
         after, costs = after or {}, costs or {}
-        first = [j for j in todo if not j.name.startswith("run_") and not _reads_runs(j)]   # the longest go first
+        first = [j for j in todo if not j.name.startswith("run_") and not _reads_runs(j)]   # library chapters, in book order
         runs = sorted((j for j in todo if j.name.startswith("run_")),      # the longest first; a best-of run after its sweep
                       key=lambda j: (bool(after.get(j.name)), -costs.get(j.name, 0)))
         last = [j for j in todo if not j.name.startswith("run_") and _reads_runs(j)]
