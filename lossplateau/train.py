@@ -302,7 +302,7 @@ class EpochBatches:
         self.data, self.batch_size, self.seed = data, batch_size, seed
         self.y = np.eye(len(data.class_names), dtype="float32")[data.y_train]
         self.lengths = doc_lengths(data.x_train, data.padding) if data.buckets else None
-        self._plan = (None, None)
+        self._plan, self._tensors = (None, None), None
 
     def plan(self, epoch:int # counted from 1
             )->list:
@@ -317,19 +317,31 @@ class EpochBatches:
         return [len(i) for i, _ in self.plan(epoch)]
 
     def dataset(self, epoch:int):
-        "The batches of `epoch` for `model.fit`."
+        "The batches of `epoch` for `model.fit`: `tf.data` ops on the documents (TensorFlow), or a `PyDataset`."
         x, y, plan, pad = self.data.x_train, self.y, self.plan(epoch), self.data.padding
+        if keras.config.backend() == "tensorflow": return self._tf_dataset(plan)
         rows = lambda i, n: padded_rows(x, i, n, pad) if n is not None else x[i]
-        if keras.config.backend() == "tensorflow":
-            import tensorflow as tf
-            width = (None,) if self.data.buckets else x.shape[1:]
-            sig = (tf.TensorSpec((None, *width), x.dtype), tf.TensorSpec((None,) + y.shape[1:], y.dtype))
-            ds = tf.data.Dataset.from_generator(lambda: ((rows(i, n), y[i]) for i, n in plan), output_signature=sig)
-            return ds.apply(tf.data.experimental.assert_cardinality(len(plan))).prefetch(2)
         class Batches(keras.utils.PyDataset):
             def __len__(self): return len(plan)
             def __getitem__(self, b): return rows(*plan[b]), y[plan[b][0]]
         return Batches()
+
+    def _tf_dataset(self, plan):
+        "The plan as a `tf.data.Dataset`: gather each batch's documents, cut them to its bucket; no autotuning thread."
+        import tensorflow as tf
+        if self._tensors is None: self._tensors = (tf.constant(self.data.x_train), tf.constant(self.y))
+        x, y = self._tensors
+        width, pre = int(x.shape[1]), self.data.padding == "pre"
+        idx = tf.RaggedTensor.from_row_lengths(np.concatenate([i for i, _ in plan]).astype("int64"),
+                                               np.array([len(i) for i, _ in plan], dtype="int64"))
+        cut = tf.constant([width if n is None else n for _, n in plan], dtype="int32")
+        def batch(i, n):
+            xb = tf.gather(x, i)
+            return (xb[:, width - n:] if pre else xb[:, :n]), tf.gather(y, i)
+        ds = tf.data.Dataset.from_tensor_slices((idx, cut)).map(batch)
+        opts = tf.data.Options(); opts.autotune.enabled = False
+        return ds.with_options(opts)
+
 
 # %% ../nbs/05_train.ipynb #6815660a
 @dataclass
