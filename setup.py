@@ -9,9 +9,11 @@ cfg = ConfigParser(delimiters=["="])
 cfg.read("settings.ini", encoding="utf-8")
 cfg = cfg["DEFAULT"]
 
-licenses = {"apache2": ("Apache-2.0", "License :: OSI Approved :: Apache Software License")}
+# settings.ini's licence as an SPDX expression (PEP 639; licence classifiers are deprecated), with the licence of the
+# FOLDOC corpus the wheel ships (lossplateau/corpora/FOLDOC.md: GFDL 1.1 or later, no invariant sections)
+licenses = {"apache2": "Apache-2.0"}
 statuses = ["1 - Planning", "2 - Pre-Alpha", "3 - Alpha", "4 - Beta", "5 - Production/Stable", "6 - Mature", "7 - Inactive"]
-lic = licenses[cfg["license"]]
+lic = f"{licenses[cfg['license']]} AND GFDL-1.1-no-invariants-or-later"
 py_versions = [f"3.{m}" for m in range(int(cfg["min_python"].split(".")[1]), int(cfg["max_python"].split(".")[1]) + 1)]
 
 requirements = cfg.get("requirements", "").split()
@@ -43,19 +45,20 @@ setuptools.setup(
     keywords=cfg["keywords"].split(),
     author=cfg["author"],
     author_email=cfg["author_email"],
-    license=lic[0],
+    license_expression=lic,
+    license_files=["LICENSE", f"{cfg['lib_path']}/corpora/GFDL-1.3.txt"],
     url=cfg["git_url"],
     project_urls={"Source": cfg["git_url"], "Documentation": cfg["doc_host"] + cfg["doc_baseurl"]},
     classifiers=[
         "Development Status :: " + statuses[int(cfg["status"]) - 1],
         "Intended Audience :: " + cfg["audience"],
-        lic[1],
         "Natural Language :: " + cfg["language"],
         "Topic :: Scientific/Engineering :: Artificial Intelligence",
     ] + [f"Programming Language :: Python :: {v}" for v in py_versions],
-    packages=setuptools.find_packages(include=[cfg["lib_path"], cfg["lib_path"] + ".*"]),
+    # corpora/ holds data, not code: declared as a package of its own so that setuptools ships it without a warning
+    packages=setuptools.find_packages(include=[cfg["lib_path"], cfg["lib_path"] + ".*"]) + [f"{cfg['lib_path']}.corpora"],
     include_package_data=True,
-    package_data={cfg["lib_path"]: ["corpora/*", "*.yml"]},
+    package_data={f"{cfg['lib_path']}.corpora": ["*"]},
     install_requires=requirements,
     extras_require={"dev": dev_requirements},
     python_requires=f">={cfg['min_python']},<3.{int(cfg['max_python'].split('.')[1]) + 1}",

@@ -56,6 +56,12 @@ def _directives(source:str)->list:
     "The cell's nbdev `#|` lines, split into words: `#| eval: false` gives `['eval:', 'false']`."
     return [l.strip()[2:].split() for l in source.splitlines() if l.strip().startswith("#|") and l.strip()[2:].split()]
 
+def _option(source:str, key:str)->str|None:
+    "The value of the cell's `#| key: value` line, without quotes, or None: `#| fig-cap: Loss by epoch.` gives the caption."
+    m = re.search(rf"^\s*#\|\s*{re.escape(key)}:\s*(.*?)\s*$", source, re.M)
+    v = m.group(1) if m else None
+    return v[1:-1] if v and len(v) > 1 and v[0] == v[-1] and v[0] in "'\"" else v
+
 def _is_patch(d:ast.expr)->bool:
     "Whether a decorator is fastcore's `@patch` or `@patch(...)`."
     f = d.func if isinstance(d, ast.Call) else d
@@ -94,12 +100,12 @@ BOOK_SKIPS = {"slow", "gpu"}   # settings.ini's `tst_flags`: tests the book leav
 
 def prepare_for_book(nb # a notebook (nbformat), changed in place
                     )->object:
-    "Ready a notebook for papermill and the book: parameters tagged, exported code folded under its API docs."
+    "Ready a notebook for papermill and the book: parameters tagged and folded, exported code folded under its API docs."
     import nbformat
     module = next((d[1] for c in nb.cells if c.cell_type == "code" for d in _directives(c.source)
                    if d[0] == "default_exp" and len(d) > 1), None)
-    i = parameters_cell(nb)   # a library chapter's parameters are for its examples, not what its readers need
-    if i is not None: nb.cells[i].metadata["tags"] = ["parameters"] + (["remove-cell"] if module else [])
+    i = parameters_cell(nb)   # a library chapter's parameters are for its examples; an analysis chapter's are folded
+    if i is not None: nb.cells[i].metadata["tags"] = ["parameters", "remove-cell" if module else "hide-input"]
     cells = []
     for c in nb.cells:
         cells.append(c)
@@ -108,19 +114,35 @@ def prepare_for_book(nb # a notebook (nbformat), changed in place
         flags = {d[0] for d in directives}
         if flags & BOOK_SKIPS:                 # as `nbdev_test` without `--flags`: `make test` runs them
             cells.pop(); continue
+        fold, caption, label = (_option(c.source, k) for k in ("code-fold", "fig-cap", "label"))
         c.source = "\n".join(l for l in c.source.splitlines() if not l.strip().startswith("#|"))
         tags = c.metadata.get("tags", [])
+        if fold == "true": tags.append("hide-input")
+        if caption:                            # myst-nb puts the cell's output in a numbered figure with this caption
+            c.metadata["mystnb"] = {"figure": {"caption": caption, **({"name": label} if label else {})}}
         if flags & {"hide", "default_exp"}: tags.append("remove-cell")
         if ["echo:", "false"] in directives: tags.append("remove-input")
         if ["eval:", "false"] in directives:   # nbdev does not run it; neither does the book
             cells[-1] = nbformat.v4.new_markdown_cell(f"```python\n{c.source}\n```")
         elif flags & {"export", "exports"} and "hide" not in flags:
-            shown = "exports" in flags or any(re.fullmatch(r"code-fold:\s*(show|false)", " ".join(d)) for d in directives)
-            if not shown: tags.append("hide-input")
+            if "exports" not in flags and fold not in ("show", "false"): tags.append("hide-input")
             names = _documented_names(c.source)
             if names: cells.append(_doc_cell(names, module))
-        if tags: c.metadata["tags"] = tags
+        if tags: c.metadata["tags"] = list(dict.fromkeys(tags))
     nb.cells = cells
+    return nb
+
+# %% ../nbs/08_book.ipynb #24635629
+def _place_injected(nb # an executed notebook (nbformat), changed in place
+                   )->object:
+    "Show papermill's injected parameters where the defaults cell was, folded like it, and take the defaults off the page."
+    tagged = lambda tag: next((c for c in nb.cells if tag in c.metadata.get("tags", [])), None)
+    defaults, injected = tagged("parameters"), tagged("injected-parameters")
+    if defaults is None or injected is None: return nb   # nothing injected: the defaults are this build's values
+    nb.cells.remove(injected); nb.cells.insert(nb.cells.index(defaults) + 1, injected)
+    fold = "remove-cell" if "remove-cell" in defaults.metadata["tags"] else "hide-input"   # a library chapter: hidden
+    injected.metadata["tags"] = [t for t in injected.metadata["tags"] if t not in ("hide-input", "remove-cell")] + [fold]
+    defaults.metadata["tags"] = ["parameters", "remove-cell"]   # kept, so that the notebook still runs in Jupyter
     return nb
 
 # %% ../nbs/08_book.ipynb #3b706830
@@ -155,10 +177,7 @@ def execute_notebook(src,           # the notebook to run
                                 progress_bar=False, cwd=str(cwd or dst.parent), log_output=False)
         done = nbformat.read(dst, as_version=4)   # readers who open it in Jupyter get their usual kernel, not ours
         done.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-        if any({"parameters", "remove-cell"} <= set(c.metadata.get("tags", [])) for c in done.cells):
-            for c in done.cells:   # the cell papermill added goes where the parameters cell went
-                if "injected-parameters" in c.metadata.get("tags", []): c.metadata["tags"].append("remove-cell")
-        nbformat.write(done, dst)
+        nbformat.write(_place_injected(done), dst)
     except pm.PapermillExecutionError as e:
         raise BookError(f"{src} failed in cell {e.exec_count} ({e.ename}: {_error_line(e.evalue)}); "
                         f"the partly executed notebook is {dst}, the kernel's log {log}.") from None
@@ -173,9 +192,11 @@ def execute_notebook(src,           # the notebook to run
 KERNEL_NAME = "lossplateau-python"
 
 def _write_kernelspec(root:Path):
-    "A kernelspec that starts this very Python (`sys.executable`), so that a user's `python3` cannot take its place."
+    """A kernelspec that starts this very Python (`sys.executable`), so that a user's `python3` cannot take its place,
+    and leaves what C libraries write to the process's stderr (TensorFlow's start-up lines) in the kernel's log."""
     d = root / "kernels" / KERNEL_NAME; d.mkdir(parents=True)
-    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                     "--IPKernelApp.capture_fd_output=False"],
             "display_name": "Python 3 (lossplateau)", "language": "python"}
     (d / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
 
@@ -280,8 +301,11 @@ def run_grid(workers:int|None=None,   # local worker processes (None: one per CP
     threads = int(os.environ.get("LOSSPLATEAU_TF_THREADS") or max(1, (os.cpu_count() or 1) // n))
     env = {"TF_NUM_INTRAOP_THREADS": str(threads), "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": str(threads),
            "TF_FORCE_GPU_ALLOW_GROWTH": "true"}
+    # no dashboard; the scheduler's small HTTP server (health checks) on a free loopback port: on its default 8787 a
+    # second cluster on the machine (another build, Jupyter's Dask extension) would make Dask warn about the clash
     with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, memory_limit=0, dashboard_address=None,
-                      silence_logs=logging.ERROR, env=env) as cluster, Client(cluster) as client:
+                      scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, silence_logs=logging.ERROR,
+                      env=env) as cluster, Client(cluster) as client:
         if progress: print(f"running on a local Dask cluster: {n} worker processes, {threads} TensorFlow "
                            f"thread{'s' if threads > 1 else ''} each", flush=True)
         yield client

@@ -8,7 +8,7 @@ __all__ = ['TRACKED', 'CURVES', 'TRAIN_MODE_MIN_BATCHES', 'reseed_dropout', 'Dro
            'RunCommitter', 'ProgressBar']
 
 # %% ../nbs/04_callbacks.ipynb #2b0ca933
-import os, time
+import importlib, os, time
 from pathlib import Path
 
 import keras
@@ -294,6 +294,16 @@ class RunCommitter(keras.callbacks.Callback):
         h.save(path)                                   # the commit point: names the checkpoint just written
         _prune_checkpoints(path, h.meta["checkpoint"])
 
+# %% ../nbs/04_callbacks.ipynb #4a063ed7
+def _bar_class():
+    "tqdm's notebook bar where ipywidgets is installed, else its text bar (no \"IProgress not found\" warning)."
+    try: importlib.import_module("ipywidgets")
+    except ImportError:
+        from tqdm.std import tqdm
+        return tqdm
+    from tqdm.auto import tqdm
+    return tqdm
+
 # %% ../nbs/04_callbacks.ipynb #a88d4ec7
 class ProgressBar(keras.callbacks.Callback):
     "A progress bar over epochs with the latest losses; prints where the run trains first and the tracking share last."
@@ -306,7 +316,7 @@ class ProgressBar(keras.callbacks.Callback):
         self.history, self.epochs, self.enabled, self.header, self.bar = history, epochs, enabled, header, None
     def on_epoch_begin(self, epoch, logs=None):
         if self.bar is not None: return
-        from tqdm.auto import tqdm
+        tqdm = _bar_class()
         if self.enabled and self.header: print(self.header)
         self.bar = tqdm(total=self.epochs, initial=epoch, desc=self.history.meta.get("name", "run"),
                         disable=not self.enabled, leave=True)

@@ -343,6 +343,20 @@ def _rows(mask:np.ndarray, limit:int=10)->str:
     r = (np.flatnonzero(mask) + 1).tolist()
     return ", ".join(map(str, r[:limit])) + (f" and {len(r) - limit} more" if len(r) > limit else "")
 
+_SCALARS = (str, bool, int, float, np.integer, np.floating, np.bool_)
+
+def _check_scalar_labels(labels, # the label column, missing values as None
+                         path, column:str):
+    "Fail in one line if a label is an object or a list (e.g. JSON `{\"name\": \"net\"}`): a label names a class."
+    bad = np.array([l is not None and not isinstance(l, _SCALARS) for l in labels])
+    if not bad.any(): return
+    kinds = sorted({type(l).__name__ for l in np.asarray(labels, dtype=object)[bad]})
+    example = repr(next(l for l, b in zip(labels, bad) if b))
+    example = example if len(example) <= 60 else example[:57] + "..."
+    raise DataError(f"{path}: column {column!r} holds {' and '.join(kinds)} values in row(s) {_rows(bad, 5)} "
+                    f"(e.g. {example}); labels must be strings, numbers or booleans. Pass label= the column of class "
+                    "names, or turn each label into one value (e.g. its name) first.")
+
 # characters: longer documents are read, with a warning (the model reads only their first `max_len` words)
 LONG_DOC = 100_000
 
@@ -378,6 +392,7 @@ def read_corpus(path,               # a file (CSV, TSV, JSONL, Parquet; optional
     ids = _column(df, id, "id", path, "id").astype(str) if id else pd.Series([str(i + 1) for i in range(len(df))])
     texts = texts.astype(object).where(texts.notna(), None)
     labels = labels.astype(object).where(labels.notna(), None)
+    _check_scalar_labels(labels, path, label)
     bad_text = np.array([not isinstance(t, str) or not t.strip() for t in texts])
     bad_label = np.array([l is None or not str(l).strip() for l in labels])
     bad = bad_text | bad_label

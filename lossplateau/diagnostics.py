@@ -9,7 +9,7 @@ __all__ = ['PLATEAU_CURVES', 'GAP_TERMS', 'TERM_NAMES', 'PHASES', 'SUSPECT_METHO
            'gap_decomposition', 'dominant_terms', 'plot_gap', 'per_class_report', 'f1_support_correlation',
            'plot_f1_support', 'confusion', 'plot_confusion', 'suspicion_scores', 'noise_detection_scores',
            'aum_threshold', 'suspects', 'tfidf_logreg', 'cleanlab_issues', 'compare_rankings', 'plot_suspects',
-           'Baseline', 'baseline', 'compare_runs', 'plot_runs', 'run_summary', 'summarise_runs', 'Interval',
+           'Baseline', 'baseline', 'compare_runs', 'plot_runs', 'run_summary', 'summarise_runs', 'readable', 'Interval',
            'seed_interval', 'verdict', 'phase_epochs', 'describe_epochs', 'easier_validation', 'overfitting',
            'term_effect', 'paired_effect', 'noise_costs_f1', 'focal_vs_crossentropy', 'generalisation_gap',
            'sgd_vs_adam', 'f1_follows_support', 'starts_below', 'plateaus_first', 'noise_term_effect',
@@ -28,7 +28,7 @@ import pandas as pd
 
 from .callbacks import CURVES
 from .losses import per_document_loss, score
-from .train import History, make_loss
+from .train import History, epoch_axis, make_loss
 
 # %% ../nbs/07_diagnostics.ipynb #820c51ae
 def auto_patience(n_epochs:int, # the run's length in epochs
@@ -201,12 +201,15 @@ def val_plateaus_first(pl:pd.DataFrame, # from `plateaus`
     if val.status != "plateau": return None
     return train.status == "improving" or (train.status == "plateau" and train.plateau_epoch > val.plateau_epoch)
 
-def describe_plateau(status:str,        # a `Plateau`'s status
-                     epoch:int|None=None, # its plateau epoch
+def describe_plateau(status:str,             # a `Plateau`'s status
+                     epoch:int|None=None,     # its plateau epoch
+                     n_epochs:int|None=None,  # the run's length: an improving curve "does not plateau within" it
                     )->str:
-    "The status of a curve in words, e.g. 'plateaus at epoch 4'."
+    "The status of a curve in words, e.g. 'plateaus at epoch 4', 'does not plateau within the 10 epochs'."
     if status == "plateau": return f"plateaus at epoch {int(epoch)}"
-    if status == "improving": return "is still improving at the last epoch"
+    if status == "improving":
+        if n_epochs is None: return "is still improving at the last epoch"
+        return f"does not plateau within the {int(n_epochs)} epochs (still improving at the last)"
     if status == "not learning": return "never gets beyond its chance level or its first epoch by more than the noise (not learning)"
     raise ValueError(f"describe_plateau: status must be 'improving', 'plateau' or 'not learning'; got {status!r}.")
 
@@ -289,7 +292,7 @@ def plot_gap(decomp:pd.DataFrame, # from `gap_decomposition`
     ax.set(xlabel="epoch", ylabel=f"difference in {what}",
            title=f"{decomp.attrs.get('name', 'run')}: reported − validation {label}, decomposed")
     ax.legend(fontsize=8)
-    return ax
+    return epoch_axis(ax)
 
 # %% ../nbs/07_diagnostics.ipynb #677d8c51
 def per_class_report(y_true,            # labels (integers indexing `class_names`)
@@ -316,6 +319,20 @@ def f1_support_correlation(report:pd.DataFrame,   # from `per_class_report`
     res = spearmanr(report[support], report.f1)
     return float(res.statistic), float(res.pvalue)
 
+def _label_offsets(xs, ys,           # the labelled points, in points on the figure
+                   widths,           # each label's width, in points
+                   height:float=9.0, # a label's height, and the step from one level to the next (points)
+                   base:float=3.0,   # the first level's offset above its point (points)
+                  )->list:
+    "Each label's offset above its point: the lowest level at which it overlaps no label placed before it."
+    placed, offsets = [], []
+    for x, y, w in zip(xs, ys, widths):
+        level = 0
+        while any(x < px + pw and px < x + w and abs(y + base + level * height - py) < height for px, py, pw in placed):
+            level += 1
+        placed.append((x, y + base + level * height, w)); offsets.append(base + level * height)
+    return offsets
+
 def plot_f1_support(report:pd.DataFrame, # from `per_class_report`
                     support:str="train_support", # support column on the x axis
                     ax=None,             # matplotlib axes (default: a new figure)
@@ -329,11 +346,16 @@ def plot_f1_support(report:pd.DataFrame, # from `per_class_report`
     if ax is None: _, ax = plt.subplots(figsize=(6, 4))
     sns.scatterplot(data=report, x=support, y="f1", ax=ax)
     ax.set_xscale("log")
-    for _, row in report.nsmallest(label, "f1").iterrows():
-        ax.annotate(row["class"], (row[support], row.f1), fontsize=7, xytext=(3, 3), textcoords="offset points")
     ax.set(xlabel=f"{'training' if support == 'train_support' else 'validation'} documents in the class (log scale)",
            ylabel="F1 on validation", ylim=(-0.03, 1.03),
            title=title or f"F1 against class size\nSpearman ρ = {rho:.2f} (p = {pv:.2g}, {len(report)} classes)")
+    worst = report.nsmallest(label, "f1")
+    ax.get_xlim()                                            # settles the axis limits the positions below depend on
+    pts = ax.transData.transform(np.c_[worst[support], worst.f1]) * 72 / ax.figure.dpi
+    widths = [0.65 * 7 * len(str(n)) + 6 for n in worst["class"]]   # 7-point text, about 0.65 em a character, and a gap
+    for (_, row), dy in zip(worst.iterrows(), _label_offsets(pts[:, 0], pts[:, 1], widths)):
+        ax.annotate(row["class"], (row[support], row.f1), fontsize=7, xytext=(3, dy), textcoords="offset points",
+                    arrowprops=dict(arrowstyle="-", lw=0.4, color="grey", shrinkA=0, shrinkB=2) if dy > 3 else None)
     return ax
 
 # %% ../nbs/07_diagnostics.ipynb #80a4d709
@@ -611,6 +633,7 @@ def plot_suspects(history:History,   # a run recorded by `fit`
     axes[0].set(xlabel="epoch", ylabel="logit margin (given label − largest other)",
                 title=f"{history.name}: margin of {split} documents (median, quartiles)")
     axes[0].legend(fontsize=8)
+    epoch_axis(axes[0])
     group = np.select(list(groups.values()), list(groups), default="")
     sns.histplot(data=pd.DataFrame({"AUM": aum, "group": group}), x="AUM", hue="group", palette=colours, bins=30,
                  ax=axes[1], stat="density", common_norm=False, element="step")
@@ -697,7 +720,7 @@ def plot_runs(frame:pd.DataFrame,  # from `compare_runs`
               curves=PLATEAU_CURVES, # one panel per curve
               axes=None,           # matplotlib axes, one per curve (default: a new figure)
              ):
-    "One panel per curve, shared y axis, one colour per run (the same in every panel)."
+    "One panel per curve, shared y axis, one colour per run (the same in every panel), the legend beside the last."
     import matplotlib.pyplot as plt, seaborn as sns
     runs = list(frame.run.cat.categories) if hasattr(frame.run, "cat") else list(dict.fromkeys(frame.run))
     palette = dict(zip(runs, sns.color_palette(n_colors=len(runs))))
@@ -709,11 +732,13 @@ def plot_runs(frame:pd.DataFrame,  # from `compare_runs`
         sns.lineplot(data=d.query("curve == @c"), x="epoch", y="value", hue="run", hue_order=runs, palette=palette,
                      marker=".", ax=ax, legend=ax is axes[-1])
         ax.set(title=CURVES[c], xlabel="epoch")
+        epoch_axis(ax)
     losses = set(frame.attrs.get("loss_names", {}).values())
     if metric != "loss": what = _METRIC_LABEL.get(metric, metric)
     else: what = losses.pop() if len(losses) == 1 else "loss (see each run)"
     axes[0].set_ylabel(what)
-    if axes[-1].get_legend(): axes[-1].legend(fontsize=8, title="run")
+    if axes[-1].get_legend():           # beside the last panel, where it covers no curve
+        axes[-1].legend(fontsize=8, title="run", loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0)
     return axes
 
 # %% ../nbs/07_diagnostics.ipynb #41e9cd5e
@@ -751,6 +776,33 @@ def summarise_runs(runs:dict, # name -> `Run` or `History`
     "`run_summary` of several runs, one row each."
     rows = {n: run_summary(getattr(r, "history", r), **kwargs) for n, r in runs.items()}
     return pd.DataFrame(rows).T.rename_axis("run")
+
+# %% ../nbs/07_diagnostics.ipynb #d590e506
+_WORDS = {"val": "validation", "acc": "accuracy", "f1": "F1", "auroc": "AUROC", "aum": "AUM", "train": "training",
+          "n": "number of"}
+
+def _header(name)->str:
+    "A column name in words: a gap term by its name in `TERM_NAMES`, else its words with `_WORDS` spelled out."
+    if not isinstance(name, str): return name
+    return TERM_NAMES.get(name) or " ".join(_WORDS.get(w, w) for w in name.split("_"))
+
+def _cell(v, digits:int=3, whole:bool=False)->str:
+    "One value for a reader: '–' when missing, yes or no, a whole number without decimals, a float rounded."
+    if v is None or (np.ndim(v) == 0 and not isinstance(v, str) and bool(pd.isna(v))): return "–"
+    if isinstance(v, (bool, np.bool_)): return "yes" if v else "no"
+    if isinstance(v, (int, np.integer)): return str(int(v))
+    if isinstance(v, (float, np.floating)): return f"{v:.0f}" if whole else f"{v:.{digits}f}"
+    return str(v)
+
+def readable(df:pd.DataFrame, # the table to show
+             digits:int=3,    # decimals of the numbers that are not whole
+            ):
+    "`df` as a pandas Styler for readers: headers in words, rounded numbers, yes/no, '–' where a value is missing."
+    whole = [s.dtype.kind == "f" and bool(np.all(np.mod(s.dropna(), 1) == 0)) for _, s in df.items()]
+    shown = df.set_axis([_header(c) for c in df.columns], axis=1).rename_axis(index=[_header(n) for n in df.index.names])
+    st = shown.style.format({c: (lambda v, w=w: _cell(v, digits, w)) for c, w in zip(shown.columns, whole)}, escape="html")
+    st = st.format_index(lambda v: _cell(v, digits), escape="html")
+    return st.hide(axis="index") if isinstance(df.index, pd.RangeIndex) and df.index.name is None else st
 
 # %% ../nbs/07_diagnostics.ipynb #d091575e
 VERDICTS = ("supported", "not supported", "inconclusive")
@@ -1088,7 +1140,7 @@ def plateaus_first(runs,                    # replicates: a list of `History` (o
     for h, c in zip(hs, chances):
         pl = plateaus(h, patience, min_delta, chance=c)
         values.append(_plateau_end(pl, "inference", len(h)) - _plateau_end(pl, "val", len(h)))
-        words.append(f"{describe_plateau(pl.loc[CURVES['val']].status, pl.loc[CURVES['val']].plateau_epoch)}")
+        words.append(describe_plateau(pl.loc[CURVES['val']].status, pl.loc[CURVES['val']].plateau_epoch, len(h)))
     row = _row("validation plateaus before the training loss", _runs_name(hs),
                "the validation loss stops gaining beyond the noise before the inference-mode training loss does",
                "plateau epoch of the inference-mode training loss − that of the validation loss (a curve still "

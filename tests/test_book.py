@@ -115,6 +115,9 @@ def test_front_page_of_the_built_book(book):
     missing = [c for c in _chapters() if f"{c}.html" not in hrefs]
     assert not missing, f"the front page does not link {missing}"
     assert "Quarto" not in main.get_text()                       # no build notes on the front page
+    repo = yaml.safe_load((ROOT / "book" / "_config.yml").read_text())["repository"]["url"]
+    for name in ("index", "10_reproduce"):                       # every page links back to the repository
+        assert any(a["href"].rstrip("/") == repo for a in _page(out, name).find_all("a", href=True)), name
 
 
 @pytest.mark.parametrize("chapter,module,example", [
@@ -150,6 +153,51 @@ def test_library_chapters_show_docs_not_source(book, chapter, module, example):
     inserted = [i for i in inputs if re.search(rf"^import lossplateau\.{module}$", i.get_text(), re.M)]
     assert not inserted, "the cells that call show_doc should show no input"
     assert not [i for i in inputs if i.get_text().lstrip().startswith("# Parameters")], "parameters shown"
+
+
+ANALYSIS_CHAPTERS = ["10_reproduce", "11_gap", "12_hypotheses", "13_classes_documents", "14_answer"]
+
+
+def _opening_and_figures(page, name):
+    """Problems of an analysis page: code shown unfolded before its first section (the title's section holds it
+    directly), parameters other than the injected ones, and images outside a figure with a numbered caption."""
+    title = page.select_one("article section > h1").parent
+    inputs = page.select("div.cell_input")
+    problems = [f"{name}: code shown before the first section: {i.get_text().strip()[:70]!r}" for i in inputs
+                if i.find_parent("section") is title and i.find_parent("details") is None]
+    problems += [f"{name}: the parameters' defaults are shown" for i in inputs
+                 if i.get_text().lstrip().startswith("# Parameters (")]     # papermill's cell says just `# Parameters`
+    for img in page.select("article img"):
+        number = img.find_parent("figure") and img.find_parent("figure").select_one("figcaption .caption-number")
+        if not (number and re.fullmatch(r"Fig\. \d+", number.get_text().strip())
+                and number.find_next_sibling(class_="caption-text").get_text().strip()):
+            problems.append(f"{name}: an image without a numbered caption ({img.get('src', '')[-20:]})")
+    return problems
+
+
+def test_analysis_pages_open_with_prose_and_caption_their_figures(book):
+    """Readers meet an analysis chapter's title and question first: its parameters (the values this build injected,
+    not the defaults) and its imports are folded; and every plot is a figure with a number and a caption."""
+    out, _ = book
+    pages = {name: _page(out, name) for name in ANALYSIS_CHAPTERS}
+    assert sum(len(p.select("article img")) for p in pages.values()) >= 4        # the chapters do plot
+    assert all(p.select("details div.cell_input") for p in pages.values())       # and do have folded setup code
+    problems = [p for name, page in pages.items() for p in _opening_and_figures(page, name)]
+    assert not problems, "\n".join(problems)
+
+
+def test_analysis_tables_read_as_words_and_chapters_end_with_a_summary(book):
+    "Tables show no raw None/NaN/<NA>/True/False cells and no snake_case headers; each analysis chapter has a Summary."
+    out, _ = book
+    raw = {"None", "NaN", "nan", "<NA>", "True", "False"}
+    for name in ANALYSIS_CHAPTERS:
+        page = _page(out, name)
+        cells = [td.get_text(strip=True) for td in page.select("article table td")]
+        assert cells, f"{name}: no table"
+        assert not raw & set(cells), f"{name}: table cells {sorted(raw & set(cells))}"
+        heads = [th.get_text(strip=True) for th in page.select("article table th")]
+        assert not [h for h in heads if re.fullmatch(r"[a-z]+(_[a-z0-9]+)+", h)], f"{name}: headers {heads}"
+        assert "Summary" in [h.get_text(strip=True).strip("#¶ ") for h in page.select("article h2")], name
 
 
 def test_second_build_reuses_everything(book):
@@ -247,14 +295,27 @@ def test_ctrl_c_stops_the_local_cluster(tmp_path):
     "Ctrl-C during a build on the default local cluster: exit status 130, and no process it started keeps running."
     import psutil
     job = subprocess.Popen(CLI + ["book", "--profile", "smoke", "--out", str(tmp_path / "b"), "--workers", "2"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                           env={**os.environ, "PYTHONFAULTHANDLER": "1"})   # SIGABRT dumps every thread's stack
     deadline = time.time() + 300
     while len([p for p in psutil.Process(job.pid).children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]) < 2:
         assert job.poll() is None and time.time() < deadline, job.communicate()
         time.sleep(0.2)
     started = psutil.Process(job.pid).children(recursive=True)
     job.send_signal(signal.SIGINT)
-    _, err = job.communicate(timeout=120)
+    try: _, err = job.communicate(timeout=120)
+    except subprocess.TimeoutExpired:     # a hang: where is each thread of the CLI stuck?
+        job.send_signal(signal.SIGABRT)   # faulthandler writes every thread's traceback to stderr, then the process dies
+        try: _, err = job.communicate(timeout=30)
+        except subprocess.TimeoutExpired: err = "(no traceback dump within 30 s of SIGABRT)"
+        for p in started:
+            try: p.kill()
+            except psutil.Error: pass
+        try: os.killpg(job.pid, signal.SIGKILL)
+        except OSError: pass
+        job.wait()
+        pytest.fail(f"the CLI did not exit within 120 s of Ctrl-C; its stderr, with faulthandler's dump of every "
+                    f"thread:\n{(err or '')[-6000:]}")
     assert job.returncode == 130, err[-2000:]
     assert "interrupted; run the same command again to resume" in err
     gone, alive = psutil.wait_procs(started, timeout=30)
@@ -298,7 +359,14 @@ def test_book_in_headless_chromium(book, tmp_path):
     assert (tmp_path / "05_train.png").stat().st_size > 10000
 
 
+# Keras' per-epoch shuffle warning, TensorFlow's C++ start-up lines (a kernel's go to its .kernel.log) and tqdm's
+# widget warning; the terminal also shows no Python warning format
+NOISE = ("shuffle=True", "absl::InitializeLog", "oneDNN custom operations", "cuInit", "Could not find cuda",
+         "cpu_feature_guard", "IProgress")
+
+
 def test_report_on_a_small_csv(tmp_path):
+    "A report on a user's CSV with a bad row: the analysis chapters, and a terminal with one-line warnings only."
     from lossplateau.data import make_synthetic
     c = make_synthetic(240, 3, seed=2, noise=0.0)
     df = c.to_frame().rename(columns={"text": "body", "label": "topic"})
@@ -308,6 +376,20 @@ def test_report_on_a_small_csv(tmp_path):
     res = _cli("report", str(tmp_path / "mine.csv"), "--text", "body", "--label", "topic", "--profile", "smoke",
                "--out", str(tmp_path / "report"), "--drop-invalid", timeout=900)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    terminal = res.stdout + res.stderr      # what the user sees: progress lines and one-line warnings, nothing else
+    dropped = [l for l in terminal.splitlines() if "dropped 1 of 240 rows" in l]
+    assert dropped == [f"lossplateau report: warning: {tmp_path / 'mine.csv'}: dropped 1 of 240 rows: empty or missing "
+                       "text in row(s) 6."], terminal[-3000:]
+    for noise in NOISE + ("UserWarning", "warnings.warn("):
+        assert noise not in terminal, f"{noise!r} on the terminal:\n{terminal[-3000:]}"
+    # no traceback, except one Dask itself logs (a worker's missed heartbeat on a loaded machine is not ours to hide)
+    ours = [m.start() for m in re.finditer("Traceback", terminal) if " - distributed." not in terminal[max(0, m.start() - 400):m.start()]]
+    assert not ours, f"a traceback on the terminal:\n{terminal[ours[0] - 200:][:3000]}"
+    for f in (tmp_path / "report" / "src").glob("*.ipynb"):        # every executed notebook, runs included
+        shown = "".join(o.get("text", "") for c in nbformat.read(f, as_version=4).cells if c.cell_type == "code"
+                        for o in c.get("outputs", []) if o.output_type == "stream")
+        for noise in NOISE:
+            assert noise not in shown, f"{f.name} shows {noise!r}"
     html = tmp_path / "report" / "_build" / "html"
     assert (html / "index.html").exists()
     assert "mine.csv" in (html / "intro.html").read_text()

@@ -1,6 +1,5 @@
 """Bad input through the command line: each case is one line on stderr, exit status 2, and nothing trained."""
 import os, subprocess, sys
-from pathlib import Path
 
 import pytest
 
@@ -29,6 +28,10 @@ CASES = {
     "one class": (lambda d: _write(d / "o.csv", "text,label\na,x\nb,x\nc,x\n"), [], "has 1 class ('x')"),
     "class with one document": (lambda d: _write(d / "s.csv", "text,label\na,x\nb,x\nc,x\nd,lonely\n"), [], "'lonely' (1)"),
     "not UTF-8": (lambda d: _write(d / "u.csv", b"text,label\ncaf\xe9 au lait,a\nb,b\n"), [], "not valid utf-8"),
+    "object labels": (lambda d: _write(d / "j.jsonl", "".join(f'{{"text": "doc {i}", "label": {{"name": "{"ab"[i % 2]}"}}}}\n'
+                                                                for i in range(20))),
+                      [], "column 'label' holds dict values in row(s) 1, 2, 3, 4, 5 and 15 more (e.g. {'name': 'a'}); "
+                          "labels must be strings, numbers or booleans"),
 }
 
 

@@ -1,5 +1,5 @@
 """Reading users' corpora end to end: every format, and the mistakes users make, each with an actionable error."""
-import gzip, json, warnings
+import gzip, warnings
 
 import numpy as np
 import pandas as pd

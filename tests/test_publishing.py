@@ -1,6 +1,6 @@
 """Publishing: the GitHub workflows are valid against GitHub's workflow schema (check-jsonschema carries it
 offline), a broken workflow is caught, and the book's address, repository and citation agree with settings.ini."""
-import configparser, re, shutil, subprocess, sys
+import configparser, re, subprocess, sys
 from pathlib import Path
 
 import pytest

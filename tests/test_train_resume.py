@@ -1,5 +1,5 @@
 """Kill a real training process mid-epoch (SIGKILL), run it again, and get exactly the uninterrupted result."""
-import json, os, signal, subprocess, sys, time
+import json, signal, subprocess, sys, time
 from pathlib import Path
 
 
