@@ -296,7 +296,10 @@ def test_ctrl_c_stops_the_local_cluster(tmp_path):
     import psutil
     job = subprocess.Popen(CLI + ["book", "--profile", "smoke", "--out", str(tmp_path / "b"), "--workers", "2"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                           env={**os.environ, "PYTHONFAULTHANDLER": "1"})   # SIGABRT dumps every thread's stack
+                           env={**os.environ, "PYTHONFAULTHANDLER": "1"},   # SIGABRT dumps every thread's stack
+                           # Ctrl-C as at a terminal: a test run started in the background by a shell (`make test &`)
+                           # inherits SIGINT ignored, and Python then never turns SIGINT into KeyboardInterrupt
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 300
     while len([p for p in psutil.Process(job.pid).children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]) < 2:
         assert job.poll() is None and time.time() < deadline, job.communicate()
