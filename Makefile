@@ -39,8 +39,10 @@ check-export: setup
 nbtest: setup
 	$(BIN)/nbdev_test --n_workers 2 --flags slow
 
+# Two pytest workers, each taking whole modules (a module's fixtures are built once): the smoke book's module on one,
+# the rest beside it.
 pytest: setup
-	$(BIN)/python -m pytest -q --durations=8 tests
+	$(BIN)/python -m pytest -q --durations=8 -n 2 --dist loadfile tests
 
 test: check-export nbtest pytest
 

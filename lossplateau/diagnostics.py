@@ -11,11 +11,11 @@ __all__ = ['PLATEAU_CURVES', 'GAP_TERMS', 'TERM_NAMES', 'PHASES', 'SUSPECT_METHO
            'aum_threshold', 'suspects', 'tfidf_logreg', 'cleanlab_issues', 'compare_rankings', 'plot_suspects',
            'Baseline', 'baseline', 'compare_runs', 'plot_runs', 'run_summary', 'summarise_runs', 'readable', 'Interval',
            'seed_interval', 'verdict', 'phase_epochs', 'describe_epochs', 'easier_validation', 'overfitting',
-           'term_effect', 'paired_effect', 'noise_costs_f1', 'focal_vs_crossentropy', 'generalisation_gap',
-           'sgd_vs_adam', 'f1_follows_support', 'starts_below', 'plateaus_first', 'noise_term_effect',
-           'noise_moves_plateau', 'aum_finds_noise', 'verdict_table', 'format_verdicts', 'style_verdicts',
-           'describe_verdict', 'verdict_row', 'verdict_sentence', 'example_verdict_row', 'glue_md', 'n_seeds_words',
-           'verdicts', 'profile_verdicts']
+           'term_effect', 'paired_effect', 'noise_costs_f1', 'focal_vs_crossentropy', 'fast_variant_costs_f1',
+           'generalisation_gap', 'sgd_vs_adam', 'f1_follows_support', 'starts_below', 'plateaus_first',
+           'noise_term_effect', 'noise_moves_plateau', 'aum_finds_noise', 'verdict_table', 'format_verdicts',
+           'style_verdicts', 'describe_verdict', 'verdict_row', 'verdict_sentence', 'example_verdict_row',
+           'summary_line', 'glue_md', 'n_seeds_words', 'verdicts', 'profile_verdicts']
 
 # %% ../nbs/07_diagnostics.ipynb #2085ad5e
 import math
@@ -1057,6 +1057,17 @@ def focal_vs_crossentropy(focal,                  # replicates trained with foca
                          "the focal loss gives a higher validation macro-F1 than cross-entropy, everything else equal",
                          column, ">", threshold, confidence)
 
+def fast_variant_costs_f1(model,                  # replicates of the question's model
+                          fast,                   # its cuDNN-eligible variant (no recurrent dropout), the same seeds
+                          column:str="val_f1",    # the score compared
+                          threshold:float=EFFECT, # the loss of macro-F1 that must be exceeded
+                          confidence:float=0.95,  # coverage of the interval
+                         )->dict:
+    "Verdict row on 'the fast variant costs macro-F1': model − fast variant, where the shorter run ends, paired by seed."
+    return paired_effect(model, fast, "the fast variant costs macro-F1",
+                         "the cuDNN-eligible variant (recurrent dropout off) reaches a lower validation macro-F1 than "
+                         "the question's model at the same epoch and seed", column, ">", threshold, confidence)
+
 # %% ../nbs/07_diagnostics.ipynb #9b7a9664
 def generalisation_gap(history:History, # a run recorded by `fit`
                        epoch:int|None=None # the epoch read (None: the last)
@@ -1307,6 +1318,19 @@ def example_verdict_row(verdict:str,          # one of `VERDICT_KINDS`
                                hi=hi, direction=">", threshold=EFFECT, verdict=verdict, n_seeds=0 if none else 1 if one
                                else n_seeds, note=note)]).iloc[0]
 
+# %% ../nbs/07_diagnostics.ipynb #578a9c64
+def summary_line(row,              # a verdict row (`verdict_table`'s, `verdict_row`'s)
+                 yes:str,          # the sentence when the row is supported (no final full stop)
+                 no:str,           # ... not supported
+                 unsure:str,       # ... inconclusive, one seed or no estimate
+                 digits:int=3,     # decimals of the numbers (`describe_verdict`)
+                 unit:str="",      # written after the estimate, e.g. " epochs"
+                 signed:bool=True, # numbers with their sign
+                )->str:
+    "One Summary line: the sentence for the row's verdict, then its numbers and verdict in brackets."
+    text = {"supported": yes, "not supported": no}.get(row["verdict"], unsure)
+    return f"{text} ({describe_verdict(row, digits, unit, signed=signed)})."
+
 # %% ../nbs/07_diagnostics.ipynb #1f7143a9
 def glue_md(key:str,   # the name a `{glue:md}` directive of the book refers to
             text:str,  # Markdown
@@ -1343,6 +1367,7 @@ def verdicts(runs:dict,                  # run name -> replicates (a list of `Hi
              aum:str|None=None,          # runs with planted noise as `Run`s (e.g. noisy's), for `aum_finds_noise`
              sgd:str="sgd_best",         # SGD with momentum at its best learning rate (the best of a sweep)
              adam:str="adam_best",       # Adam at its best learning rate, the same seeds
+             fast:str="gpu_variant",     # the question's model made cuDNN-eligible (recurrent dropout off)
             )->pd.DataFrame:
     "The book's verdict table: every rule on the runs it is about (runs that are absent are skipped)."
     have = lambda *names: all(n is not None and len(runs.get(n) or []) for n in names)
@@ -1360,6 +1385,7 @@ def verdicts(runs:dict,                  # run name -> replicates (a list of `Hi
     if have(question, crossentropy): rows.append(focal_vs_crossentropy(*_common_seeds(runs[question], runs[crossentropy])))
     if have(clean, syn_crossentropy): rows.append(focal_vs_crossentropy(*_common_seeds(runs[clean], runs[syn_crossentropy])))
     if have(sgd, adam): rows += sgd_vs_adam(*_common_seeds(runs[sgd], runs[adam]))
+    if have(question, fast): rows.append(fast_variant_costs_f1(*_common_seeds(runs[question], runs[fast])))
     if reports is not None: rows.append(f1_follows_support(reports, runs=question))
     return verdict_table(rows)
 
