@@ -508,4 +508,4 @@ d = { 'settings': { 'branch': 'main',
                                    'lossplateau.train.make_loss': ('train.html#make_loss', 'lossplateau/train.py'),
                                    'lossplateau.train.prepare': ('train.html#prepare', 'lossplateau/train.py'),
                                    'lossplateau.train.run_key': ('train.html#run_key', 'lossplateau/train.py'),
-                                   'lossplateau.train.xla_saving': ('train.html#xla_saving', 'lossplateau/train.py')}}}
+                                   'lossplateau.train.xla_return': ('train.html#xla_return', 'lossplateau/train.py')}}}
