@@ -4,8 +4,9 @@
 
 # %% auto #0
 __all__ = ['BiGRUConfig', 'MaskedGlobalAveragePooling1D', 'MaskedGlobalMaxPooling1D', 'build_bigru', 'bigru_param_count',
-           'cudnn_eligible', 'predict_probs', 'dropout_slots', 'without_dropout', 'batchnorm_layers', 'recalibrated',
-           'inference_with_statistics', 'batchnorm_statistics', 'batchnorm_tail', 'predict_with_inputs', 'tail_probs']
+           'cudnn_eligible', 'recurrent_dropout_rate', 'predict_probs', 'dropout_slots', 'without_dropout',
+           'batchnorm_layers', 'recalibrated', 'inference_with_statistics', 'batchnorm_statistics', 'batchnorm_tail',
+           'predict_with_inputs', 'tail_probs']
 
 # %% ../nbs/03_model.ipynb #c20042ad
 import contextlib, dataclasses, weakref
@@ -265,6 +266,11 @@ def cudnn_eligible(model,             # a Keras model (or layer)
         reasons.append(f"{masking[0]}: inputs are masked and pre-padded; cuDNN needs strictly right-padded masks: "
                        'encode with TextEncoder(padding="post") and call cudnn_eligible(model, padding="post")')
     return not reasons, reasons
+
+def recurrent_dropout_rate(model)->float:
+    "The largest recurrent dropout of the model's GRU and LSTM layers (0: none, so Keras need not loop over small ops)."
+    walked = list(_walk(model)) if not isinstance(model, keras.Model) else [p for l in model.layers for p in _walk(l)]
+    return max((float(getattr(l, "recurrent_dropout", 0) or 0) for _, l in walked if isinstance(l, layers.RNN)), default=0.0)
 
 # %% ../nbs/03_model.ipynb #9497c719
 _FORWARD = weakref.WeakKeyDictionary()     # model -> {(training, dropout): compiled forward pass}

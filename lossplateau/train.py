@@ -23,7 +23,7 @@ from .core import DataError, TrainingError, atomic_write_bytes, fingerprint, jso
 from .data import (Corpus, TextEncoder, bucket_lengths, doc_lengths, embedding_matrix, padded_rows,
                               shuffled_plan, train_vectors)
 from .losses import FocalLoss, describe_loss
-from .model import BiGRUConfig, build_bigru, cudnn_eligible, predict_probs, _walk
+from .model import BiGRUConfig, build_bigru, cudnn_eligible, predict_probs, recurrent_dropout_rate
 
 # %% ../nbs/05_train.ipynb #280035c8
 def _meta_property(key:str,   # the `History.meta` entry
@@ -409,7 +409,7 @@ def xla_return(steps:int,                   # training steps of the run (epochs 
 def _recurrent_dropout(model_or_config)->bool:
     "Whether a recurrent layer of the model (or of the model a `BiGRUConfig` builds) has recurrent dropout."
     if isinstance(model_or_config, keras.Model):
-        return any(getattr(l, "recurrent_dropout", 0) > 0 for top in model_or_config.layers for _, l in _walk(top))
+        return recurrent_dropout_rate(model_or_config) > 0
     return (model_or_config or BiGRUConfig()).recurrent_dropout > 0
 
 def _resolve_jit(jit_compile, n_train:int, epochs:int=1, batch_size:int=32, n_buckets:int=1,
