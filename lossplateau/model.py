@@ -225,6 +225,10 @@ def _walk(layer, path:str=""):
     else: inner = getattr(layer, "layers", None) or []
     for l in inner: yield from _walk(l, path)
 
+def _walked(model)->list:
+    "`_walk` over a model's layers (a Keras `Model`: its layers, not the model itself), or over one layer."
+    return list(_walk(model)) if not isinstance(model, keras.Model) else [p for l in model.layers for p in _walk(l)]
+
 def _is_fn(fn, name:str, allowed:tuple)->bool:
     "Whether activation `fn` is one Keras' cuDNN check accepts: Keras' or a backend's own `name` function."
     if any(fn is a for a in allowed): return True
@@ -257,7 +261,7 @@ def cudnn_eligible(model,             # a Keras model (or layer)
     "`(eligible, reasons)`: whether every GRU/LSTM in `model` qualifies for cuDNN under Keras 3's rules, and why not."
     if padding not in ("pre", "post"):
         raise ValueError(f"cudnn_eligible: padding must be 'pre' or 'post'; got {padding!r}.")
-    walked = list(_walk(model)) if not isinstance(model, keras.Model) else [p for l in model.layers for p in _walk(l)]
+    walked = _walked(model)
     rnns = [(p, l) for p, l in walked if isinstance(l, layers.RNN)]
     if not rnns: return False, ["the model has no GRU or LSTM layer, so cuDNN does not apply"]
     reasons = [msg for p, l in rnns for msg in _rnn_reasons(p, l)]
@@ -269,7 +273,7 @@ def cudnn_eligible(model,             # a Keras model (or layer)
 
 def recurrent_dropout_rate(model)->float:
     "The largest recurrent dropout of the model's GRU and LSTM layers (0: none, so Keras need not loop over small ops)."
-    walked = list(_walk(model)) if not isinstance(model, keras.Model) else [p for l in model.layers for p in _walk(l)]
+    walked = _walked(model)
     return max((float(getattr(l, "recurrent_dropout", 0) or 0) for _, l in walked if isinstance(l, layers.RNN)), default=0.0)
 
 # %% ../nbs/03_model.ipynb #9497c719
