@@ -310,7 +310,8 @@ def run_grid(workers:int|None=None,   # local worker processes (None: one per CP
     # system monitor's twice-a-second readings: `QUIET_CLUSTER` turns them down (idle, the cluster's processes used
     # 5.7 s of CPU a minute with Dask's defaults, 0.9 s without), CPU the runs beside them get instead
     import dask
-    with dask.config.set(QUIET_CLUSTER), LocalCluster(n_workers=n, threads_per_worker=1, processes=True, memory_limit=0, dashboard_address=None,
+    with dask.config.set(QUIET_CLUSTER), \
+         LocalCluster(n_workers=n, threads_per_worker=1, processes=True, memory_limit=0, dashboard_address=None,
                       scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, silence_logs=logging.ERROR,
                       env=env) as cluster, Client(cluster) as client:
         if progress: print(f"running on a local Dask cluster: {n} worker processes, {threads} TensorFlow "
