@@ -7,11 +7,12 @@ STAMP := $(VENV)/.installed
 FOLDOC_DEB := dict-foldoc=20230119-1
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: setup test book export check-export check-clean nbtest pytest foldoc-data clean help
+.PHONY: setup test book full-reference export check-export check-clean nbtest pytest foldoc-data clean help
 
 help:
 	@echo "make test         set up .venv, check the export, run nbdev_test and pytest"
 	@echo "make book         set up .venv, build the book (quick profile) into book/_build/_build/html"
+	@echo "make full-reference  train the full profile's question run (300 epochs: hours on a CPU; resumes) and record it"
 	@echo "make export       nbdev_export + nbdev_clean after editing notebooks"
 	@echo "make foldoc-data  rebuild lossplateau/corpora/foldoc.jsonl.gz from Debian's dict-foldoc"
 
@@ -49,6 +50,11 @@ test: check-export nbtest pytest
 # The book on the embedded corpus with the quick profile; rerunning resumes (finished runs and chapters are reused).
 book: setup
 	$(BIN)/lossplateau book --profile quick --out book/_build
+
+# The question's own schedule (the `full` profile's question run: 300 epochs, about 2 h 15 min on 2 CPU cores), trained
+# once and recorded where the book reads it (book/reference/full-question). Rerunning resumes from the last checkpoint.
+full-reference: setup
+	$(BIN)/lossplateau reference --profile full --run question --runs .full-runs --out book/reference/full-question
 
 # Rebuild the packaged FOLDOC corpus from Debian's package and fail if it is not byte-identical.
 foldoc-data: setup
