@@ -25,12 +25,15 @@ class build_py_with_book(build_py):
     "Also ship the notebooks and the book's configuration, so `lossplateau book/report` work from a wheel."
     def run(self):
         super().run()
-        for folder, patterns in (("nbs", ["*.ipynb"]), ("book", ["*.yml", "*.md"])):
+        # book/reference/*/: the recorded runs the book reads (the `full` question run)
+        for folder, patterns in (("nbs", ["*.ipynb"]), ("book", ["*.yml", "*.md", "reference/*/*"])):
             dest = Path(self.build_lib) / cfg["lib_path"] / "_resources" / folder
-            dest.mkdir(parents=True, exist_ok=True)
             for pattern in patterns:
                 for f in sorted(Path(folder).glob(pattern)):
-                    self.copy_file(str(f), str(dest / f.name))
+                    if not f.is_file(): continue
+                    target = dest / f.relative_to(folder)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    self.copy_file(str(f), str(target))
 
 
 with open("README.md", encoding="utf-8") as f:

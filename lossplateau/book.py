@@ -507,11 +507,18 @@ def _check_chapter_names(profile:dict, chapter:str, nb_path:Path):
     if bad: raise BookError(f"profile {profile['name']!r}, chapter {chapter!r}: unknown parameter(s) "
                             f"{', '.join(map(repr, bad))}; the chapter's parameters: {', '.join(declared) or 'none'}.")
 
+def _folder_fingerprint(folder)->str:
+    "Hash of every file under `folder` (names and contents); the same for a folder that does not exist and an empty one."
+    folder = Path(folder)
+    files = sorted(f for f in folder.rglob("*") if f.is_file()) if folder.is_dir() else []
+    return fingerprint(*[part for f in files for part in (str(f.relative_to(folder)), f.read_bytes())])
+
 def _library_fingerprint()->str:
-    "Hash of the installed lossplateau code: a chapter is re-executed when the library it runs changes."
+    "Hash of the installed lossplateau code and of the recorded runs it reads: a chapter is re-executed when either changes."
     import lossplateau
     pkg = Path(lossplateau.__file__).resolve().parent
-    return fingerprint(*[f.read_bytes() for f in sorted(pkg.glob("*.py"))])
+    return fingerprint(*[f.read_bytes() for f in sorted(pkg.glob("*.py"))],
+                       _folder_fingerprint(resource_dir("book") / "reference"))
 
 def _execute_all(jobs:list, src_dir:Path, profile:dict, progress:bool=True,
                  workers:int|None=1,          # worker processes of a local Dask cluster (1: one after another, here)

@@ -67,6 +67,9 @@ def make_parser()->argparse.ArgumentParser:
     t.add_argument("--vectors", help="pretrained word vectors, GloVe or word2vec text format "
                                      "(default: word2vec on the training split)")
     t.add_argument("--epochs", type=int, help="override the run's number of epochs")
+    t.add_argument("--xla", choices=("auto", "on", "off"),
+                   help="XLA for the training step (default: the run's setting, else auto: on where the run is long "
+                        "enough to repay the compilation)")
     t.add_argument("--out", default="lossplateau-runs", help="runs folder (default: %(default)s)")
     f = sub.add_parser("reference", parents=[common], help="train a long run once and record it for the book",
                        description="Train (or resume) one run of a profile and record its history, its last epoch's "
@@ -128,6 +131,7 @@ def _train(args):
         load_vectors(args.vectors)                          # a broken file fails now, not after the corpus is encoded
         spec["vectors"] = str(Path(args.vectors).expanduser().resolve())
     if args.epochs is not None: spec["epochs"] = args.epochs
+    if args.xla is not None: spec["xla"] = {"auto": None, "on": True, "off": False}[args.xla]
     run = train_run(args.run, spec, writable_dir(args.out))
     cols = ["epoch", "reported_loss", "train_mode_loss", "inference_loss", "val_loss", "val_f1"]
     print(run.history.epochs[cols].round(4).to_string(index=False))

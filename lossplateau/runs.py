@@ -188,6 +188,7 @@ RUN_DEFAULTS = dict(
     num_words=20000, vector_dim=100, vector_epochs=5,
     vectors="",           # pretrained word vectors (GloVe or word2vec text file); "": word2vec on the training split
     track_every=1, track_max_docs=None,
+    xla=None,             # XLA for the training step: None ("auto": where it pays, `xla_return`), True or False
     seed=0,               # training: initial weights, dropout masks, batch order, word2vec (replicates vary it)
     data_seed=0,          # data: the synthetic corpus and its noise, the sample, the split, the threshold samples
     replicates=1,         # train the run at seeds seed, seed+1, ...: `run_specs` makes the runs NAME, NAME_sSEED, ...
@@ -206,6 +207,8 @@ def check_run_spec(spec:dict # run parameters (missing ones take RUN_DEFAULTS)
         ok = (v is None or d is None or isinstance(v, type(d))
               or (isinstance(d, float) and isinstance(v, int) and not isinstance(v, bool)))
         if not ok: raise BookError(f"run parameter {k!r} must be {type(d).__name__}; got {v!r}.")
+    if out["xla"] not in (None, True, False):
+        raise BookError(f"run parameter 'xla' must be true, false or null (decided by the run's length); got {out['xla']!r}.")
     if out["replicates"] < 1: raise BookError(f"run parameter 'replicates' must be at least 1; got {out['replicates']}.")
     if out["corpus"] not in ("foldoc", "synthetic", "file"):
         raise BookError(f"run parameter 'corpus' must be 'foldoc', 'synthetic' or 'file'; got {out['corpus']!r}.")
@@ -273,7 +276,7 @@ def train_run(name:str,        # run name
             optimizer=s["optimizer"], learning_rate=s["learning_rate"], momentum=s["momentum"], loss=loss,
             seed=s["seed"], run_dir=runs_dir, track=Tracking(every=s["track_every"], max_docs=s["track_max_docs"]),
             num_words=s["num_words"], vector_dim=s["vector_dim"], vector_epochs=s["vector_epochs"],
-            patience=s["patience"], name=name, progress=progress)
+            patience=s["patience"], name=name, progress=progress, jit_compile="auto" if s["xla"] is None else s["xla"])
     return Run(name, s, h, train, val)
 
 def _profile_specs(name:str, profile:str, profiles_path)->dict:

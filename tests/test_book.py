@@ -155,7 +155,7 @@ def test_library_chapters_show_docs_not_source(book, chapter, module, example):
     assert not [i for i in inputs if i.get_text().lstrip().startswith("# Parameters")], "parameters shown"
 
 
-ANALYSIS_CHAPTERS = ["10_reproduce", "11_gap", "12_hypotheses", "13_classes_documents", "14_answer"]
+ANALYSIS_CHAPTERS = ["10_reproduce", "10a_own_schedule", "11_gap", "12_hypotheses", "13_classes_documents", "14_answer"]
 
 
 def _opening_and_figures(page, name):

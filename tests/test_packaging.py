@@ -3,6 +3,7 @@ import configparser, subprocess, sys, zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+REFERENCE_FILES = ("history.json", "history.npz", "predictions.npz", "provenance.json")   # lossplateau.runs.REFERENCE_FILES
 
 
 # what setuptools says when a package is declared in a way it will stop accepting (e.g. a data folder that is not a
@@ -25,7 +26,8 @@ def test_wheel_contains_corpus_and_licences(tmp_path):
               "lossplateau/corpora/GFDL-1.3.txt", "lossplateau/cli.py", "lossplateau/_resources/nbs/20_run.ipynb",
               "lossplateau/_resources/nbs/05_train.ipynb", "lossplateau/_resources/book/profiles.yml",
               "lossplateau/_resources/book/_config.yml", "lossplateau/_resources/book/_toc.yml",
-              "lossplateau/_resources/nbs/index.ipynb"]:
+              "lossplateau/_resources/nbs/index.ipynb", "lossplateau/_resources/nbs/10a_own_schedule.ipynb",
+              *(f"lossplateau/_resources/book/reference/full-question/{f}" for f in REFERENCE_FILES)]:
         assert f in names, f"{f} missing from {wheel.name}"
     cfg = configparser.ConfigParser(delimiters=["="]); cfg.read(ROOT / "settings.ini")
     meta = next(n for n in names if n.endswith("METADATA"))
