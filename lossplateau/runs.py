@@ -463,7 +463,9 @@ def train_reference(profile:str="full",    # the profile whose run to record
     sessions.append(this)
     def save(): atomic_write_bytes(log, json.dumps(sessions, indent=1).encode("utf-8"))
     save()
-    try: r = get_run(run, profile, runs_dir, profiles_path, progress)
+    try:
+        r = get_run(run, profile, runs_dir, profiles_path, progress)
+        this["epochs_at_end"] = len(r.history)
     finally:
         this["ended"] = _now(); save()
     return record_reference(r, reference_folder(profile, run, out), profile, sessions)
