@@ -248,9 +248,9 @@ class KeptKernel:
         return self.km
 
     def notebook_done(self):
-        "Close the connection papermill opened to the kernel for a notebook (the kernel stays)."
-        client = getattr(self.km, "last_client", None)
-        if client is not None: client.stop_channels(); self.km.last_client = None
+        "Close the connection papermill opened to the kernel for a notebook (the kernel stays) and count the notebook."
+        if self.km is None: return              # closed after a failure: nothing ran in it to count
+        _stop_client(self.km)
         self.notebooks += 1
 
     def close(self):
@@ -258,8 +258,14 @@ class KeptKernel:
         from jupyter_core.utils import run_sync
         km, self.km, self.notebooks = self.km, None, 0
         if km is None: return
+        _stop_client(km)                        # the last notebook's connection, before the kernel goes
         try: run_sync(km.shutdown_kernel)(now=True)
         except Exception: pass                  # already gone
+
+def _stop_client(km):
+    "Close the connection papermill last opened to `km`'s kernel, if one is open."
+    client = getattr(km, "last_client", None)
+    if client is not None: client.stop_channels(); km.last_client = None
 
 def _kept_manager():
     "A Jupyter kernel manager for `KERNEL_NAME` that remembers the client papermill opens, to close it after the notebook."

@@ -408,10 +408,15 @@ def record_reference(run:Run,          # a finished run (`train_run` / `get_run`
             "commit": sessions[0].get("commit"), "started": sessions[0].get("started"), "ended": sessions[-1].get("ended"),
             "versions": h.versions, "devices": h.devices, "jit_compile": h.params.get("jit_compile"),
             "machine": machine_info(), "epoch_seconds": seconds, "train_hours": round(sum(seconds) / 3600, 3),
-            "regenerate": f"lossplateau reference --profile {profile} --run {run.name}",
+            "regenerate": f"lossplateau reference --profile {profile} --run {run.name} --out {_shown(out)}",
             "not_kept": "the checkpoints and the encoder (large; the curves do not need them)"}
     atomic_write_bytes(out / "provenance.json", json.dumps(prov, indent=1, default=json_default).encode("utf-8"))
     return out
+
+def _shown(path:Path)->str:
+    "`path` as a reader would type it: relative to the current folder when inside it."
+    p, here = Path(path).resolve(), Path.cwd().resolve()
+    return str(p.relative_to(here) if p.is_relative_to(here) else p)
 
 def load_reference(profile:str="full",  # the profile the run belongs to
                    run:str="question",  # the run
@@ -426,17 +431,11 @@ def load_reference(profile:str="full",  # the profile the run belongs to
     if missing:
         raise BookError(f"{path}: no recorded {profile!r} run {run!r} there (missing {', '.join(missing)}); record it "
                         f"with `lossplateau reference --profile {profile} --run {run} --out {path}` (hours on a CPU).")
-    h = _without_folder(History.load(path))
+    h = History.load(path)
+    h.path = None                                # a record has no checkpoint to load a model from
     prov = json.loads((path / "provenance.json").read_text(encoding="utf-8"))
     with np.load(path / "predictions.npz", allow_pickle=False) as z: pred, true = z["val_pred"], z["val_true"]
     return Reference(h, prov, pred.astype(int), true.astype(int), path)
-
-def _without_folder(h):
-    "The history `h` detached from its folder (a record has no checkpoint to load a model from)."
-    from lossplateau.train import History
-    out = History(h.records, h.batch_losses, meta=h.meta, path=None)
-    out.docs = h.docs
-    return out
 
 # %% ../nbs/06_runs.ipynb #914633dd
 def _now()->str:

@@ -467,7 +467,7 @@ def _run_params(data:TrainData, loss, optimizer, learning_rate, momentum, batch_
               "learning_rate": learning_rate, "momentum": momentum if optimizer == "sgd" else None,
               "batch_size": batch_size, "seed": seed, "patience": patience, "track": asdict(track),
               "bucketing": data.buckets is not None, "tracking_version": 4}
-    if xla is not None: params["jit_compile"] = xla       # XLA's numbers differ in the last bits: a different run
+    if xla is not None: params["jit_compile"] = xla       # XLA's rounding differs; over a run it grows like a seed's
     return params
 
 def _open_run(path:Path|None, data:TrainData)->History|None:
