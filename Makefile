@@ -37,8 +37,11 @@ check-export: setup
 	  git status --short --untracked-files=all -- lossplateau nbs; git --no-pager diff --stat -- lossplateau nbs; exit 1; \
 	else echo "check-export: lossplateau/ matches the notebooks"; fi
 
+# The chapters share their runs through a runs folder of their own ($LOSSPLATEAU_RUNS, new each time: a run is
+# found by its parameters and data, not by the library's code), instead of each training them in memory again.
 nbtest: setup
-	$(BIN)/nbdev_test --n_workers 2 --flags slow
+	@runs=$$(mktemp -d); echo "nbdev_test: runs shared in $$runs"; \
+	LOSSPLATEAU_RUNS=$$runs $(BIN)/nbdev_test --n_workers 2 --flags slow --timing; status=$$?; rm -rf $$runs; exit $$status
 
 # Two pytest workers, each taking whole modules (a module's fixtures are built once): the smoke book's module on one,
 # the rest beside it.
@@ -51,7 +54,7 @@ test: check-export nbtest pytest
 book: setup
 	$(BIN)/lossplateau book --profile quick --out book/_build
 
-# The question's own schedule (the `full` profile's question run: 300 epochs, about 2 h 15 min on 2 CPU cores), trained
+# The question's own schedule (the `full` profile's question run: 300 epochs, several hours on 2 CPU cores), trained
 # once and recorded where the book reads it (book/reference/full-question). Rerunning resumes from the last checkpoint.
 full-reference: setup
 	$(BIN)/lossplateau reference --profile full --run question --runs .full-runs --out book/reference/full-question

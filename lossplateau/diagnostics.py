@@ -14,8 +14,9 @@ __all__ = ['PLATEAU_CURVES', 'GAP_TERMS', 'TERM_NAMES', 'PHASES', 'SUSPECT_METHO
            'easier_validation', 'overfitting', 'term_effect', 'paired_effect', 'noise_costs_f1',
            'focal_vs_crossentropy', 'fast_variant_costs_f1', 'generalisation_gap', 'sgd_vs_adam', 'f1_follows_support',
            'starts_below', 'plateaus_first', 'noise_term_effect', 'noise_moves_plateau', 'aum_finds_noise',
-           'verdict_table', 'format_verdicts', 'style_verdicts', 'describe_verdict', 'verdict_row', 'verdict_sentence',
-           'example_verdict_row', 'summary_line', 'glue_md', 'n_seeds_words', 'verdicts', 'profile_verdicts']
+           'verdict_table', 'format_verdicts', 'style_verdicts', 'describe_verdict', 'verdict_row', 'one_seed_range',
+           'verdict_sentence', 'example_verdict_row', 'summary_line', 'glue_md', 'n_seeds_words', 'verdicts',
+           'profile_verdicts']
 
 # %% ../nbs/07_diagnostics.ipynb #2085ad5e
 import math
@@ -1304,6 +1305,14 @@ def verdict_row(values,                  # the statistic, one value per seed (Na
                )->dict:
     "The verdict row for per-seed values of a statistic no rule computes: mean, interval, threshold, verdict."
     return _row(hypothesis, runs, definition, statistic, values, threshold, direction, confidence)
+
+# %% ../nbs/07_diagnostics.ipynb #255ceae8
+def one_seed_range(row, # a verdict row (`verdict_row`'s, `verdict_table`'s) with `estimate`, `lo`, `hi`, `n_seeds`
+                  )->tuple:
+    "The 95% prediction interval of one more seed: the row's interval for the mean widened √(n_seeds + 1) times."
+    if row["n_seeds"] < 2 or pd.isna(row["lo"]) or pd.isna(row["hi"]): return (math.nan, math.nan)
+    half = (row["hi"] - row["lo"]) / 2 * math.sqrt(row["n_seeds"] + 1)
+    return row["estimate"] - half, row["estimate"] + half
 
 # %% ../nbs/07_diagnostics.ipynb #9028a1f0
 def verdict_sentence(row,                     # a verdict row (`verdict_table`'s, `verdict_row`'s); None: the table has none

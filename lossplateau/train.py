@@ -8,7 +8,7 @@ __all__ = ['XLA_MIN_DOCS', 'XLA_COSTS', 'XLA_MIN_RETURN', 'History', 'epoch_axis
            'make_loss', 'fit']
 
 # %% ../nbs/05_train.ipynb #edfb9db6
-import dataclasses, io, json, platform, shutil, warnings
+import contextlib, dataclasses, io, json, platform, shutil, warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from fastcore.basics import patch
 
 from .callbacks import (CURVES, BatchLossRecorder, CurveTracker, DocumentTracker, DropoutReseeder,
                                    ProgressBar, Recorder, ResumableEarlyStopping, RunCommitter, TerminateOnNaN)
-from .core import DataError, TrainingError, atomic_write_bytes, fingerprint, json_default
+from .core import DataError, TrainingError, atomic_write_bytes, fingerprint, json_default, waiting_lock
 from .data import (Corpus, TextEncoder, bucket_lengths, doc_lengths, embedding_matrix, padded_rows,
                               shuffled_plan, train_vectors)
 from .losses import FocalLoss, describe_loss
@@ -519,6 +519,12 @@ def _callbacks(h:History, data:TrainData, batches:EpochBatches, loss, track, epo
             ProgressBar(h, epochs, progress, _header(h, data))]
 
 # %% ../nbs/05_train.ipynb #38f497d3
+def _run_lock(path, name:str, progress:bool):
+    "The lock a run's folder is trained under (none for a run in memory)."
+    if path is None: return contextlib.nullcontext()
+    say = lambda: print(f"{name}: another process is training this run in {path}; waiting for it to finish ...", flush=True)
+    return waiting_lock(path.parent / f".{path.name}.lock", say if progress else None)
+
 def fit(model_or_config=None, # a `BiGRUConfig` (default: the question's model) or a built Keras model
         train=None,           # training `Corpus`; `TrainData` (from `prepare`); or `(x, y)` arrays for a built model
         val=None,             # validation `Corpus`, or `(x, y)` arrays (not needed with `TrainData`)
@@ -551,26 +557,27 @@ def fit(model_or_config=None, # a `BiGRUConfig` (default: the question's model) 
     params = _run_params(data, loss, optimizer, learning_rate, momentum, batch_size, seed, patience, track, xla)
     key = run_key(params)
     path = Path(run_dir) / f"{name}-{key}" if run_dir is not None else None
-    h = _open_run(path, data)
-    if h is not None and (len(h) >= epochs or h.stopped_early):
-        if progress: print(f"{name}: reusing the finished run in {path} ({len(h)} epochs saved).")
-        return h.truncate(epochs)
-    if h is None:
-        keras.utils.set_random_seed(seed)
-        model = build()
-        metrics = [keras.metrics.CategoricalAccuracy(name="acc"), keras.metrics.F1Score(average="macro", name="f1")]
-        model.compile(optimizer=_make_optimizer(optimizer, learning_rate, momentum), loss=loss, metrics=metrics,
-                      jit_compile="auto" if xla is None else xla)
-        h = _new_history(name, key, params, model, data, loss, path, track, seed)
-    batches = EpochBatches(data, batch_size, seed)
-    callbacks = _callbacks(h, data, batches, loss, track, epochs, patience, seed, progress)
-    try:
-        for epoch in range(len(h) + 1, epochs + 1):
-            h.model.fit(batches.dataset(epoch), initial_epoch=epoch - 1, epochs=epoch, callbacks=callbacks, verbose=0,
-                        shuffle=False)
-            if h.model.stop_training: break
-    finally: callbacks[-1].close()
-    return h
+    with _run_lock(path, name, progress):      # another process training this run: wait, then reuse it
+        h = _open_run(path, data)
+        if h is not None and (len(h) >= epochs or h.stopped_early):
+            if progress: print(f"{name}: reusing the finished run in {path} ({len(h)} epochs saved).")
+            return h.truncate(epochs)
+        if h is None:
+            keras.utils.set_random_seed(seed)
+            model = build()
+            metrics = [keras.metrics.CategoricalAccuracy(name="acc"), keras.metrics.F1Score(average="macro", name="f1")]
+            model.compile(optimizer=_make_optimizer(optimizer, learning_rate, momentum), loss=loss, metrics=metrics,
+                          jit_compile="auto" if xla is None else xla)
+            h = _new_history(name, key, params, model, data, loss, path, track, seed)
+        batches = EpochBatches(data, batch_size, seed)
+        callbacks = _callbacks(h, data, batches, loss, track, epochs, patience, seed, progress)
+        try:
+            for epoch in range(len(h) + 1, epochs + 1):
+                h.model.fit(batches.dataset(epoch), initial_epoch=epoch - 1, epochs=epoch, callbacks=callbacks, verbose=0,
+                            shuffle=False)
+                if h.model.stop_training: break
+        finally: callbacks[-1].close()
+        return h
 
 # %% ../nbs/05_train.ipynb #c43ea583
 @patch

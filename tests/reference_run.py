@@ -1,6 +1,7 @@
-"""One small seeded run of the question's model whose history is recorded in `tests/data/fit_reference.json`.
+"""Three small seeded runs of the question's model (bucketed, padded, and a model built by hand) whose histories are
+recorded in `tests/data/fit_reference.json` (not to be confused with the book's recorded run, `book/reference/`).
 
-`python tests/reference_run.py OUT.json` trains it and writes its history (timings aside). The file in
+`python tests/reference_run.py OUT.json` trains them and writes their histories (timings aside). The file in
 `tests/data/` was written by the code before `fit` became a loop over callbacks (commit 01ef26c);
 `tests/test_fit_reference.py` trains the same runs with today's code and compares.
 
