@@ -39,16 +39,22 @@ check-export: setup
 
 # The chapters share their runs through a runs folder of their own ($LOSSPLATEAU_RUNS, new each time: a run is
 # found by its parameters and data, not by the library's code), instead of each training them in memory again.
+# `make test` hands the same folder to pytest (RUNS=...), whose smoke book starts from those runs instead of training
+# them a second time: a run trained here is the run a worker would train (tests/test_book.py trains two again on
+# workers and compares every number).
 nbtest: setup
-	@runs=$$(mktemp -d); echo "nbdev_test: runs shared in $$runs"; \
-	LOSSPLATEAU_RUNS=$$runs $(BIN)/nbdev_test --n_workers 2 --flags slow --timing; status=$$?; rm -rf $$runs; exit $$status
+	@runs="$(RUNS)"; if [ -z "$$runs" ]; then runs=$$(mktemp -d); trap 'rm -rf "$$runs"' EXIT; fi; \
+	echo "nbdev_test: runs shared in $$runs"; \
+	LOSSPLATEAU_RUNS=$$runs $(BIN)/nbdev_test --n_workers 2 --flags slow --timing
 
 # Two pytest workers, each taking whole modules (a module's fixtures are built once): the smoke book's module on one,
-# the rest beside it.
+# the rest beside it. LOSSPLATEAU_TEST_RUNS: runs the smoke book may start from (`make test`: nbdev_test's).
 pytest: setup
-	$(BIN)/python -m pytest -q --durations=8 -n 2 --dist loadfile tests
+	LOSSPLATEAU_TEST_RUNS="$(RUNS)" $(BIN)/python -m pytest -q --durations=8 -n 2 --dist loadfile tests
 
-test: check-export nbtest pytest
+test: check-export
+	@runs=$$(mktemp -d); trap 'rm -rf "$$runs"' EXIT; \
+	$(MAKE) --no-print-directory nbtest pytest RUNS=$$runs
 
 # The book on the embedded corpus with the quick profile; rerunning resumes (finished runs and chapters are reused).
 book: setup

@@ -4,6 +4,9 @@ cluster, side by side on this machine.
 
   sequential  `workers=1`: every run executed in turn in this process (TensorFlow's default thread pools, i.e. one
               process that may use every core)
+  one-thread  the same with one TensorFlow thread (what each worker of the cluster gets on 2 cores): one-thread /
+              sequential is what its threads already give one process; cores / that gain is what single-thread
+              workers, each as fast as one thread alone, would gain over one process
   cluster     `workers=None`: the default local cluster, one single-task worker process per core, each with its
               share of the cores for TensorFlow's pools
 
@@ -11,7 +14,8 @@ Each mode starts from an empty output folder, so nothing is reused. The runs are
 executed by papermill, checkpoints, histories), so the figure is what `lossplateau book` spends on its runs; the
 chapters are left out (`--report` times a whole report instead).
 
-    python benchmarks/bench_grid.py                                   # the quick profile's runs (about an hour)
+    python benchmarks/bench_grid.py                                   # the quick profile's runs (hours)
+    python benchmarks/bench_grid.py --runs question question_s1 syn_crossentropy syn_clean syn_noisy syn_shift
     python benchmarks/bench_grid.py --runs question question_s1 syn_clean syn_noisy   # a subset
     python benchmarks/bench_grid.py --report --profile smoke           # a report on a synthetic CSV
 """
@@ -19,6 +23,7 @@ import argparse, json, os, platform, shutil, sys, tempfile, time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+THREAD_VARS = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS")
 
 
 def parse(argv=None):
@@ -27,7 +32,8 @@ def parse(argv=None):
     p.add_argument("--runs", nargs="*", help="only these runs (names after replicate expansion, e.g. question_s1)")
     p.add_argument("--report", action="store_true", help="time `build_report` on a synthetic CSV instead of the runs")
     p.add_argument("--workers", type=int, help="size of the local cluster (default: one per core)")
-    p.add_argument("--modes", default="sequential,cluster", help="comma-separated: sequential, cluster")
+    p.add_argument("--modes", default="sequential,cluster,one-thread",
+                   help="comma-separated: sequential, cluster, one-thread")
     p.add_argument("--out", type=Path, help="JSON results (default: benchmarks/results/bench_grid[_report].json)")
     return p.parse_args(argv)
 
@@ -63,16 +69,22 @@ def time_report(profile, workers):
 def main(argv=None):
     args = parse(argv)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
-    bad = set(modes) - {"sequential", "cluster"}
-    if bad: sys.exit(f"bench_grid: unknown mode(s) {sorted(bad)}; use sequential and/or cluster")
+    bad = set(modes) - {"sequential", "cluster", "one-thread"}
+    if bad: sys.exit(f"bench_grid: unknown mode(s) {sorted(bad)}; use sequential, cluster and/or one-thread")
     out = args.out or HERE / "results" / f"bench_grid{'_report' if args.report else ''}.json"
     res = {"what": "report" if args.report else "runs", "profile": args.profile, "runs": args.runs,
            "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
            "seconds": {}}
     for mode in modes:
-        workers = 1 if mode == "sequential" else args.workers
+        workers = args.workers if mode == "cluster" else 1
         print(f"== {mode} ==", flush=True)
-        secs, n = time_report(args.profile, workers) if args.report else time_runs(args.profile, args.runs, workers)
+        saved = {k: os.environ.get(k) for k in THREAD_VARS}
+        if mode == "one-thread": os.environ.update(dict.fromkeys(THREAD_VARS, "1"))   # the kernel this starts inherits it
+        try: secs, n = time_report(args.profile, workers) if args.report else time_runs(args.profile, args.runs, workers)
+        finally:
+            for k, v in saved.items():
+                if v is None: os.environ.pop(k, None)
+                else: os.environ[k] = v
         res["seconds"][mode] = round(secs, 1)
         if n is not None: res["n_runs"] = n
         print(f"{mode}: {secs:.0f} s", flush=True)
@@ -80,6 +92,11 @@ def main(argv=None):
         res["speedup"] = round(res["seconds"]["sequential"] / res["seconds"]["cluster"], 2)
         print(f"speed-up of the local cluster over one process: {res['speedup']:.2f}x "
               f"({res['seconds']['sequential']:.0f} s -> {res['seconds']['cluster']:.0f} s)")
+    if {"sequential", "one-thread"} <= set(res["seconds"]):
+        res["thread_gain"] = round(res["seconds"]["one-thread"] / res["seconds"]["sequential"], 2)
+        print(f"one process with all {os.cpu_count()} cores' threads against one thread: {res['thread_gain']:.2f}x; "
+              f"{os.cpu_count()} single-thread workers, each as fast as one thread alone, would gain "
+              f"{os.cpu_count() / res['thread_gain']:.2f}x over one process")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, indent=1))
     print(f"written {out}")
