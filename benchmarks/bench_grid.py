@@ -21,6 +21,7 @@ chapters are left out (`--report` times a whole report instead).
 """
 import argparse, json, os, platform, shutil, sys, tempfile, time
 from pathlib import Path
+from unittest import mock
 
 HERE = Path(__file__).resolve().parent
 THREAD_VARS = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS")
@@ -78,13 +79,9 @@ def main(argv=None):
     for mode in modes:
         workers = args.workers if mode == "cluster" else 1
         print(f"== {mode} ==", flush=True)
-        saved = {k: os.environ.get(k) for k in THREAD_VARS}
-        if mode == "one-thread": os.environ.update(dict.fromkeys(THREAD_VARS, "1"))   # the kernel this starts inherits it
-        try: secs, n = time_report(args.profile, workers) if args.report else time_runs(args.profile, args.runs, workers)
-        finally:
-            for k, v in saved.items():
-                if v is None: os.environ.pop(k, None)
-                else: os.environ[k] = v
+        one_thread = dict.fromkeys(THREAD_VARS, "1") if mode == "one-thread" else {}
+        with mock.patch.dict(os.environ, one_thread):         # the kernel this mode starts inherits it
+            secs, n = time_report(args.profile, workers) if args.report else time_runs(args.profile, args.runs, workers)
         res["seconds"][mode] = round(secs, 1)
         if n is not None: res["n_runs"] = n
         print(f"{mode}: {secs:.0f} s", flush=True)
