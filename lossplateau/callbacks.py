@@ -281,16 +281,18 @@ def _prune_checkpoints(path:Path, keep:str):
 
 class RunCommitter(keras.callbacks.Callback):
     "After each epoch: best weights (if validation improved), a checkpoint, the history naming it, older ones pruned."
-    def __init__(self, history): # a `History` with a `path` (the run folder; None: nothing is written) and `save`
-        super().__init__(); self.history = history
+    def __init__(self, history, # a `History` with a `path` (the run folder; None: nothing is written) and `save`
+                 model=None):   # the model to save (None: the one Keras trains; `fit` passes the run's own model)
+        super().__init__(); self.history, self.saved = history, model
     def on_epoch_end(self, epoch, logs=None):
         h, epoch = self.history, epoch + 1
         if h.path is None: return
         path = Path(h.path)
+        model = self.saved if self.saved is not None else self.model
         if h.meta.get("best_epoch") == epoch:
-            self.model.save_weights(path / ".best.tmp.weights.h5")
+            model.save_weights(path / ".best.tmp.weights.h5")
             os.replace(path / ".best.tmp.weights.h5", path / "best.weights.h5")
-        h.meta["checkpoint"] = _save_checkpoint(self.model, path, epoch)
+        h.meta["checkpoint"] = _save_checkpoint(model, path, epoch)
         h.save(path)                                   # the commit point: names the checkpoint just written
         _prune_checkpoints(path, h.meta["checkpoint"])
 

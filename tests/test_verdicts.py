@@ -1,7 +1,8 @@
 """Controls that test the tests: each verdict rule of `lossplateau.diagnostics`, run on small synthetic runs where the
 cause is planted (it must come out "supported") and where it is absent (it must not). Three seeds per control, one
 split per control (only the training varies with the seed, as in the book's replicates); the runs are trained once,
-in memory, for the whole module (about 4 minutes on 2 CPU cores)."""
+in memory, for the whole module (about 5 minutes on 2 CPU cores; a control's seeds share one compiled training step,
+`fit`'s twins)."""
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
