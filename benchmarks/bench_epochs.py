@@ -9,7 +9,9 @@ once per variant:
   generator  the batches as `EpochBatches.dataset` made them before: a Python generator in
              `tf.data.Dataset.from_generator`, with `prefetch` (tf.data's autotuning on, its default)
   tfdata     the batches as `EpochBatches.dataset` makes them now: `tf.data` ops (gather, cut to the bucket),
-             autotuning off
+             autotuning off; each process traces (and with XLA compiles) the training step for its run
+  twin       tfdata, after a one-epoch run of the same structure at another seed in the same process: the timed
+             run trains through the compiled twin that run left (`fit`'s `compiled_models`), nothing traced again
 
 Reported per variant: the first `fit` call's cost against the median of the later ones, the later calls' spread
 (min, median, max, max/median), the teardown per call (median and max), and how many later calls land within 0.08 s
@@ -19,6 +21,7 @@ are the same, so the curves must be too.
 
     python benchmarks/bench_epochs.py                 # quick's question run: FOLDOC-48, 4,000 documents, 8 epochs
     python benchmarks/bench_epochs.py --smoke         # tiny data, about a minute
+    python benchmarks/bench_epochs.py --variants tfdata twin --xla on   # what a twin saves where XLA compiles
 """
 import argparse, json, os, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -27,7 +30,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "results" / "bench_epochs.json"
-VARIANTS = ("generator", "tfdata")
+VARIANTS = ("generator", "tfdata", "twin")
 GRID = 1.28
 
 
@@ -36,6 +39,8 @@ def parse(argv=None):
     p.add_argument("--profile", default="quick", help="profile whose `question` run is trained (default quick)")
     p.add_argument("--epochs", type=int, default=8, help="epochs per process (default 8)")
     p.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=VARIANTS)
+    p.add_argument("--xla", choices=("auto", "on", "off"), default="auto",
+                   help="XLA for the training step (default auto: the run's own choice for --epochs)")
     p.add_argument("--smoke", action="store_true", help="the smoke profile, 4 epochs")
     p.add_argument("--out", type=Path, default=None)
     p.add_argument("--worker", help=argparse.SUPPRESS)
@@ -73,7 +78,10 @@ def worker(a, variant, seed, out):
         finally: calls.append((t, time.perf_counter()))
     keras.Model.fit = timed_fit
     with tempfile.TemporaryDirectory() as tmp:
-        spec = {**R._profile_specs("question", a.profile, None)["question"], "epochs": a.epochs, "seed": seed}
+        spec = {**R._profile_specs("question", a.profile, None)["question"], "epochs": a.epochs, "seed": seed,
+                "xla": {"auto": None, "on": True, "off": False}[a.xla]}
+        if variant == "twin":        # the same structure at another seed, one epoch: it leaves its twin compiled
+            R.train_run("question", {**spec, "epochs": 1, "seed": seed + 100}, runs_dir=tmp, progress=False)
         h = R.train_run("question", spec, runs_dir=tmp, progress=False).history
         curves = h.epochs[["reported_loss", "val_loss"]].to_numpy().tolist()
     calls = calls[-a.epochs:]; inner = inner[-a.epochs:]
@@ -103,7 +111,7 @@ def main(argv=None):
         variant, seed, out = a.worker.split(",")
         return worker(a, variant, int(seed), out)
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1"}
-    fwd = ["--profile", a.profile, "--epochs", str(a.epochs)]
+    fwd = ["--profile", a.profile, "--epochs", str(a.epochs), "--xla", a.xla]
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         for v in a.variants:
@@ -118,7 +126,7 @@ def main(argv=None):
     same = (len(results) < 2 or all(np.allclose(x["curves"], y["curves"], rtol=0, atol=0)
                                     for x, y in zip(*results.values())))
     import platform
-    rec = {"settings": {"profile": a.profile, "run": "question", "epochs": a.epochs, "processes": 2,
+    rec = {"settings": {"profile": a.profile, "run": "question", "epochs": a.epochs, "xla": a.xla, "processes": 2,
                         "threads_per_process": 1, "smoke": a.smoke},
            "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
            "table": table, "same_curves": bool(same), "runs": results}

@@ -578,7 +578,7 @@ def _compiled_clone(model):
 
 class CompiledModels:
     "Models that earlier runs of this process compiled and traced, lent to later runs of the same structure."
-    def __init__(self, maxsize:int=4): # twins kept; the one returned longest ago is dropped first
+    def __init__(self, maxsize:int=8): # twins kept; the one returned longest ago is dropped first
         self.maxsize, self._free, self._keys, self._lock = maxsize, [], {}, threading.Lock()
         self.lent = self.made = 0
     def __len__(self): return len(self._free)
