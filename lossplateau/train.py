@@ -6,7 +6,7 @@
 __all__ = ['XLA_MIN_DOCS', 'XLA_COSTS', 'XLA_MIN_RETURN', 'compiled_models', 'History', 'epoch_axis', 'run_key',
            'data_fingerprint', 'TrainData', 'encode_splits', 'seed_everything', 'build_model', 'prepare',
            'EpochBatches', 'Tracking', 'device_names', 'xla_return', 'make_loss', 'model_structure', 'copy_state',
-           'CompiledModels', 'CopyState', 'fit']
+           'CompiledModels', 'CopyState', 'BuiltF1Score', 'fit']
 
 # %% ../nbs/05_train.ipynb #edfb9db6
 import contextlib, dataclasses, io, json, platform, random, shutil, threading, warnings
@@ -612,6 +612,20 @@ class CopyState(keras.callbacks.Callback):
         super().__init__(); self.target = model
     def on_epoch_end(self, epoch, logs=None): copy_state(self.model, self.target)
 
+# %% ../nbs/05_train.ipynb #31ae5be3
+@keras.saving.register_keras_serializable("lossplateau")
+class BuiltF1Score(keras.metrics.F1Score):
+    "Keras' `F1Score`, its variables made at construction: a traced training step that updates it is traced once."
+    def __init__(self, n_classes:int,    # the width of `y_true` and `y_pred` (the number of classes)
+                 average:str="macro",    # as `keras.metrics.F1Score`
+                 name:str="f1", **kwargs):
+        super().__init__(average=average, name=name, **kwargs)
+        self.n_classes = n_classes
+        zero = np.zeros((1, n_classes), "float32")
+        self.update_state(zero, zero)          # builds the variables, eagerly, here ...
+        self.reset_state()                     # ... and leaves them at zero
+    def get_config(self): return {**super().get_config(), "n_classes": self.n_classes}
+
 # %% ../nbs/05_train.ipynb #38f497d3
 def _run_lock(path, name:str, progress:bool):
     "The lock a run's folder is trained under (none for a run in memory)."
@@ -660,7 +674,7 @@ def fit(model_or_config=None, # a `BiGRUConfig` (default: the question's model) 
         if h is None:
             seed_everything(seed)
             model = build()
-            metrics = [keras.metrics.CategoricalAccuracy(name="acc"), keras.metrics.F1Score(average="macro", name="f1")]
+            metrics = [keras.metrics.CategoricalAccuracy(name="acc"), BuiltF1Score(len(data.class_names))]
             model.compile(optimizer=_make_optimizer(optimizer, learning_rate, momentum), loss=loss, metrics=metrics,
                           jit_compile="auto" if xla is None else xla)
             h = _new_history(name, key, params, model, data, loss, path, track, seed)
