@@ -681,6 +681,7 @@ def fit(model_or_config=None, # a `BiGRUConfig` (default: the question's model) 
         # a model fit built (not one passed in) trains through a compiled twin of its structure
         twin = reuse and not isinstance(model_or_config, keras.Model) and not isinstance(train, TrainData)
         model = compiled_models.lend(h.model) if twin else h.model
+        if not model.optimizer.built: model.optimizer.build(model.trainable_variables)   # its slots: not in the trace
         batches = EpochBatches(data, batch_size, seed)
         callbacks = _callbacks(h, data, batches, loss, track, epochs, patience, seed, progress, twin)
         finished = False
