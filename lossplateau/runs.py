@@ -409,7 +409,7 @@ class Reference:
 
 def _epoch_seconds(h)->list:
     "Wall seconds of each epoch: training plus the tracking passes."
-    return [round(float(r.get("train_seconds", 0.0)) + float(r.get("track_seconds", 0.0)), 2) for r in h.records]
+    return [round(s, 2) for s in h.seconds]
 
 def record_reference(run:Run,          # a finished run (`train_run` / `get_run`) with its run folder
                      out,              # the record's folder (`reference_folder`)

@@ -72,6 +72,11 @@ class History:
                           "'reused': it trained through a twin an earlier run of the process had traced.")
 
     @property
+    def seconds(self)->list:
+        "Wall seconds of each epoch: training plus the tracking passes."
+        return [float(r.get("train_seconds", 0.0)) + float(r.get("track_seconds", 0.0)) for r in self.records]
+
+    @property
     def config(self)->BiGRUConfig|None:
         "The run's `BiGRUConfig` (None for a model that was built outside lossplateau)."
         cfg = self.params.get("model", {}).get("config")
@@ -704,12 +709,6 @@ def fit(model_or_config=None, # a `BiGRUConfig` (default: the question's model) 
 # %% ../nbs/05_train.ipynb #14b80f74
 STEP_FREE = ("seed", "learning_rate", "momentum", "patience", "jit_compile")   # run params that leave a step's cost alone
 
-def _records_and_meta(run)->tuple:
-    "(epoch records, meta) of a `History`, or of a run folder's history.json (without loading its arrays)."
-    if isinstance(run, History): return run.records, run.meta
-    blob = json.loads((Path(run) / "history.json").read_text(encoding="utf-8"))
-    return blob["epochs"], blob["meta"]
-
 def epoch_costs(runs,            # a runs folder (`fit`'s `run_dir`, a book's `runs/`), or run folders or `History`s
                 limit:float=2.0, # the first epoch's allowance, in median later epochs
                )->pd.DataFrame:
@@ -717,11 +716,12 @@ def epoch_costs(runs,            # a runs folder (`fit`'s `run_dir`, a book's `r
     if isinstance(runs, (str, Path)): runs = sorted(p.parent for p in Path(runs).glob("*/history.json"))
     rows = []
     for run in runs:
-        recs, meta = _records_and_meta(run)
-        secs = [float(r.get("train_seconds", 0.0)) + float(r.get("track_seconds", 0.0)) for r in recs]
-        params = meta.get("params", {})
+        if not isinstance(run, History):      # its records and meta only: the per-document arrays are not needed
+            blob = json.loads((Path(run) / "history.json").read_text(encoding="utf-8"))
+            run = History(blob["epochs"], meta=blob["meta"])
+        secs, params = run.seconds, run.params
         later = float(np.median(secs[1:])) if len(secs) > 1 else np.nan
-        rows.append({"run": meta.get("name", "run"), "xla": params.get("jit_compile"), "step": meta.get("step"),
+        rows.append({"run": run.name, "xla": params.get("jit_compile"), "step": run.step,
                      "epochs": len(secs), "first_s": secs[0] if secs else np.nan, "later_s": later,
                      "total_s": sum(secs), "structure": run_key({k: v for k, v in params.items() if k not in STEP_FREE})})
     df = pd.DataFrame(rows, columns=["run", "xla", "step", "epochs", "first_s", "later_s", "total_s", "structure"])
