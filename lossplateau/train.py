@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['XLA_MIN_DOCS', 'XLA_COSTS', 'XLA_MIN_RETURN', 'compiled_models', 'STEP_FREE', 'History', 'epoch_axis', 'run_key',
-           'data_fingerprint', 'TrainData', 'encode_splits', 'seed_everything', 'build_model', 'prepare',
-           'EpochBatches', 'Tracking', 'device_names', 'xla_return', 'make_loss', 'model_structure', 'copy_state',
-           'CompiledModels', 'CopyState', 'BuiltF1Score', 'fit', 'epoch_costs']
+           'data_fingerprint', 'TrainData', 'encode_splits', 'seed_everything', 'word_vectors', 'build_model',
+           'prepare', 'EpochBatches', 'Tracking', 'device_names', 'xla_return', 'make_loss', 'model_structure',
+           'copy_state', 'CompiledModels', 'CopyState', 'BuiltF1Score', 'fit', 'epoch_costs']
 
 # %% ../nbs/05_train.ipynb #edfb9db6
 import contextlib, dataclasses, io, json, platform, random, shutil, threading, warnings
@@ -259,6 +259,22 @@ def seed_everything(seed:int # the run's seed
         import torch
         torch.manual_seed(seed)
 
+_word_vectors = {}   # (training texts, dimension, epochs, seed) -> the word2vec vectors this process trained for them
+
+def word_vectors(train,           # training texts or a training Corpus
+                 dim:int=100,     # vector dimension
+                 epochs:int=5,    # word2vec epochs
+                 seed:int=0,      # word2vec seed
+                 keep:int=4,      # sets of vectors kept; the oldest is dropped first
+                ):
+    "`train_vectors(train, dim, epochs, seed)`, trained once per process for the same texts and settings."
+    texts = train.texts if isinstance(train, Corpus) else list(train)
+    key = fingerprint("\0".join(texts).encode("utf-8"), dim, epochs, seed)
+    if key not in _word_vectors:
+        while len(_word_vectors) >= keep: _word_vectors.pop(next(iter(_word_vectors)))
+        _word_vectors[key] = train_vectors(texts, dim=dim, epochs=epochs, seed=seed)
+    return _word_vectors[key]
+
 def build_model(config:BiGRUConfig,   # the architecture
                 data:TrainData,       # from `encode_splits` (its encoder and training documents)
                 vectors=None,         # pretrained `KeyedVectors` (default: word2vec trained on the training split)
@@ -269,7 +285,7 @@ def build_model(config:BiGRUConfig,   # the architecture
                ):
     "Word vectors, the embedding matrix and the model, seeded; records the model's description in `data`."
     seed_everything(seed)
-    kv = vectors if vectors is not None else train_vectors(train, dim=vector_dim, epochs=vector_epochs, seed=seed)
+    kv = vectors if vectors is not None else word_vectors(train, dim=vector_dim, epochs=vector_epochs, seed=seed)
     matrix, data.embedding_coverage = embedding_matrix(data.encoder, kv, seed=seed)
     data.model_desc = _model_desc(config, data, vectors, vector_dim, vector_epochs)
     return build_bigru(config, num_words=data.encoder.vocab_size, num_classes=len(data.class_names),
@@ -502,6 +518,19 @@ def _open_run(path:Path|None, data:TrainData)->History|None:
     h.encoder = data.encoder
     return h
 
+def _finished_elsewhere(run_dir:Path, name:str, key:str, data:TrainData, epochs:int)->History|None:
+    "A finished run of the same key saved under another name (the name is not in the key: it is the same run), or None."
+    for other in sorted(Path(run_dir).glob(f"*-{key}/history.json")):
+        try:           # not ours to repair: a damaged or unfinished one is passed over, and this run trains itself
+            h = History.load(other.parent)
+            if len(h) < epochs and not h.stopped_early: continue
+            h.model = keras.saving.load_model(other.parent / h.checkpoint, safe_mode=True)
+        except Exception: continue
+        h.meta = {**h.meta, "name": name, "same_as": other.parent.name}
+        h.encoder = data.encoder
+        return h
+    return None
+
 def _new_history(name:str, key:str, params:dict, model, data:TrainData, loss, path:Path|None, track, seed:int)->History:
     "A `History` for a run about to start: its metadata, the tracked training documents, and its folder."
     eligible, reasons = cudnn_eligible(model)
@@ -651,6 +680,7 @@ def fit(model_or_config=None, # a `BiGRUConfig` (default: the question's model) 
         loss=None,            # None or "focal": `FocalLoss()`; "crossentropy"; or a Keras loss
         seed:int=0,           # seeds weights, dropout, shuffling and word2vec
         run_dir=None,         # folder for runs: the run goes in `run_dir/<name>-<hash>`, checkpointed and resumable
+                              # (a finished run of the same hash under another name is the same run: it is reused)
         track:Tracking|None=None, # per-document tracking options
         vectors=None,         # pretrained `KeyedVectors` (default: word2vec trained on the training split)
         num_words:int=20000,  # vocabulary cap of the encoder
@@ -678,6 +708,10 @@ def fit(model_or_config=None, # a `BiGRUConfig` (default: the question's model) 
         if h is not None and (len(h) >= epochs or h.stopped_early):
             if progress: print(f"{name}: reusing the finished run in {path} ({len(h)} epochs saved).")
             return h.truncate(epochs)
+        same = _finished_elsewhere(run_dir, name, key, data, epochs) if h is None and path is not None else None
+        if same is not None:
+            if progress: print(f"{name}: reusing the same run, finished as {same.meta['same_as']} in {path.parent}.")
+            return same.truncate(epochs)
         if h is None:
             seed_everything(seed)
             model = build()

@@ -64,3 +64,25 @@ def test_unknown_run_is_a_book_error(profile):
     prof, _ = profile
     with pytest.raises(BookError, match="no run 'question_s3'"):
         replicate_names(run_specs(prof), "question_s3")
+
+
+def test_the_quick_diagnostics_chapter_trains_the_profiles_synthetic_runs():
+    """At `quick`, chapter 07's noisy, clean and threshold-sample runs are the profile's `syn_noisy`, `syn_clean` and
+    `syn_noisy_aum` at seed 0: the same corpus, model and schedule give the same run key, and `fit` reuses the
+    finished runs instead of training them again. A parameter changed on one side only silently doubles the work."""
+    import nbformat
+    from lossplateau.book import declared_parameters
+    prof = get_profile("quick")
+    ch = {**declared_parameters(nbformat.read(resource_dir("nbs") / "07_diagnostics.ipynb", as_version=4)),
+          **prof["common"], **prof["chapters"]["07_diagnostics"]}
+    specs = {n: check_run_spec(s) for n, s in run_specs(prof).items()}
+    noisy, clean, aum = specs["syn_noisy"], specs["syn_clean"], specs["syn_noisy_aum"]
+    same = ("n_docs", "n_classes", "imbalance", "epochs", "learning_rate", "batch_size", "num_words", "vector_dim",
+            "vector_epochs", "seed")
+    assert {k: noisy[k] for k in same} == {k: ch[k] for k in same}
+    # the chapter's data: make_synthetic(..., seed) split 70/30 at seed; its model: BiGRUConfig.gpu(max_len, gru_units)
+    assert (noisy["corpus"], noisy["noise"], noisy["data_seed"], noisy["val_size"]) == ("synthetic", ch["noise"], ch["seed"], 0.3)
+    assert noisy["gpu"] and noisy["model"] == {"max_len": ch["max_len"], "gru_units": ch["gru_units"]}
+    assert (noisy["loss"], noisy["optimizer"], noisy["track_every"], noisy["xla"]) == ("focal", "adam", 1, None)
+    assert {k for k in noisy if noisy[k] != clean[k]} == {"noise"} and clean["noise"] == 0.0
+    assert {k for k in noisy if noisy[k] != aum[k]} == {"threshold_samples", "replicates"}
