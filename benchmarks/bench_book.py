@@ -4,7 +4,8 @@ and, with `--against REV`, with the code of an earlier commit, one build after t
 
 Both builds use the same profile, taken from this checkout's `book/profiles.yml` with every run's `replicates` capped
 at `--seeds`: the verdicts of the analysis chapters need their three seeds, the benchmark only the same work on both
-sides. Each build runs in its own Python process with its source tree first on `PYTHONPATH`, so an earlier commit's
+sides (a run setting the earlier code does not have, such as `xla`, is left out of its copy: it runs with that
+code's default, and the results say which were left out). Each build runs in its own Python process with its source tree first on `PYTHONPATH`, so an earlier commit's
 notebooks, book configuration and library are what it times. Machine speed drifts between hours on shared hardware:
 only builds of one invocation are compared.
 
@@ -38,6 +39,21 @@ def capped_profiles(profile:str, seeds:int, dest:Path)->Path:
     return dest
 
 
+def for_revision(profiles:Path, source:Path, dest:Path)->tuple:
+    "`profiles` without the run parameters `source`'s code does not know (it would refuse them), and which they were."
+    import yaml
+    code = "import json; from lossplateau.runs import RUN_DEFAULTS; print(json.dumps(list(RUN_DEFAULTS)))"
+    p = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(source)}, cwd=dest.parent,
+                       capture_output=True, text=True, check=True)
+    known, dropped, data = set(json.loads(p.stdout)), [], yaml.safe_load(profiles.read_text())
+    for prof in data.values():
+        for name, spec in (prof.get("runs") or {}).items():
+            for k in sorted(set(spec or {}) - known):
+                dropped.append(f"{name}.{k}"); del spec[k]
+    dest.write_text(yaml.safe_dump(data, sort_keys=False))
+    return dest, sorted(set(dropped))
+
+
 def time_build(source:Path, profile:str, profiles:Path, work:Path)->dict:
     "Seconds for one `build_book` into an empty folder, in a fresh process with `source`'s package first."
     out = work / f"book-{source.name}"
@@ -68,7 +84,11 @@ def main(argv=None):
             old = work / "against"
             subprocess.run(["git", "worktree", "add", "--detach", "-f", str(old), a.against], cwd=ROOT, check=True,
                            capture_output=True)
-            try: res["builds"]["against"] = time_build(old, a.profile, profiles, work)
+            try:
+                # a setting the earlier code does not have (a run's `xla`) is left to its default there
+                old_profiles, dropped = for_revision(profiles, old, work / "profiles-against.yml")
+                res["builds"]["against"] = time_build(old, a.profile, old_profiles, work)
+                res["builds"]["against"]["dropped_settings"] = dropped
             finally: subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT, capture_output=True)
             print(f"{a.against}: {res['builds']['against']['build_s']} s", flush=True)
         res["builds"]["this"] = time_build(ROOT, a.profile, profiles, work)
