@@ -43,12 +43,14 @@ def for_revision(profiles:Path, source:Path, dest:Path)->tuple:
     "`profiles` without the run parameters `source`'s code does not know (it would refuse them), and which they were."
     import yaml
     code = "import json; from lossplateau.runs import RUN_DEFAULTS; print(json.dumps(list(RUN_DEFAULTS)))"
-    p = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(source)}, cwd=dest.parent,
-                       capture_output=True, text=True, check=True)
-    known, dropped, data = set(json.loads(p.stdout)), [], yaml.safe_load(profiles.read_text())
+    settings = lambda src: set(json.loads(subprocess.run(
+        [sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(src)}, cwd=dest.parent, capture_output=True,
+        text=True, check=True).stdout))
+    new = settings(ROOT) - settings(source)    # run settings added since (not `base` or `sweep`: the profile's own)
+    dropped, data = [], yaml.safe_load(profiles.read_text())
     for prof in data.values():
         for name, spec in (prof.get("runs") or {}).items():
-            for k in sorted(set(spec or {}) - known):
+            for k in sorted(set(spec or {}) & new):
                 dropped.append(f"{name}.{k}"); del spec[k]
     dest.write_text(yaml.safe_dump(data, sort_keys=False))
     return dest, sorted(set(dropped))
