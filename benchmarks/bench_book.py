@@ -71,7 +71,9 @@ def time_build(source:Path, profile:str, profiles:Path, work:Path)->dict:
     runs = len(list((out / "runs").glob("*/history.json")))
     shutil.rmtree(out, ignore_errors=True)
     jobs = {m[1]: int(m[2]) for m in re.finditer(r"\] (\S+): done in (\d+) s", p.stdout)}   # the build's progress lines
-    return {"build_s": round(build, 1), "process_s": round(wall, 1), "runs": runs, "jobs_s": jobs}
+    ended = {m[1]: [m[2], int(m[3])] for m in re.finditer(r"\] (\S+): done in \d+ s on (.*) \(\d+ of \d+ done, "
+                                                          r"build so far (\d+) s", p.stdout)}   # where, and when
+    return {"build_s": round(build, 1), "process_s": round(wall, 1), "runs": runs, "jobs_s": jobs, "ended_s": ended}
 
 
 def main(argv=None):

@@ -9,7 +9,7 @@ __all__ = ['XLA_MIN_DOCS', 'XLA_COSTS', 'XLA_MIN_RETURN', 'compiled_models', 'ST
            'copy_state', 'CompiledModels', 'CopyState', 'BuiltF1Score', 'fit', 'epoch_costs']
 
 # %% ../nbs/05_train.ipynb #edfb9db6
-import contextlib, dataclasses, io, json, platform, random, shutil, threading, warnings
+import contextlib, dataclasses, io, json, os, platform, random, shutil, threading, warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -518,17 +518,25 @@ def _open_run(path:Path|None, data:TrainData)->History|None:
     h.encoder = data.encoder
     return h
 
-def _finished_elsewhere(run_dir:Path, name:str, key:str, data:TrainData, epochs:int)->History|None:
-    "A finished run of the same key saved under another name (the name is not in the key: it is the same run), or None."
-    for other in sorted(Path(run_dir).glob(f"*-{key}/history.json")):
-        try:           # not ours to repair: a damaged or unfinished one is passed over, and this run trains itself
-            h = History.load(other.parent)
-            if len(h) < epochs and not h.stopped_early: continue
-            h.model = keras.saving.load_model(other.parent / h.checkpoint, safe_mode=True)
-        except Exception: continue
-        h.meta = {**h.meta, "name": name, "same_as": other.parent.name}
-        h.encoder = data.encoder
-        return h
+def _same_run_elsewhere(run_dir, name:str, key:str, data:TrainData, epochs:int)->History|None:
+    "The same run (the same key) saved under another name: finished, as it is; shorter, copied to continue here. Or None."
+    path = Path(run_dir) / f"{name}-{key}"
+    for other in sorted(p.parent for p in Path(run_dir).glob(f"*-{key}/history.json")):
+        if other == path: continue
+        with waiting_lock(other.parent / f".{other.name}.lock"):      # not while its own `fit` writes it
+            try:
+                h = History.load(other)
+                if len(h) >= epochs or h.stopped_early:
+                    h.model = keras.saving.load_model(other / h.checkpoint, safe_mode=True)
+                    h.meta, h.encoder = {**h.meta, "name": name, "same_as": other.name}, data.encoder
+                    return h
+                tmp = path.parent / f".{path.name}.copy"                # this run's folder appears whole, or not at all
+                shutil.rmtree(tmp, ignore_errors=True); shutil.copytree(other, tmp); os.replace(tmp, path)
+            except Exception: continue       # not ours to repair: a damaged run is passed over, and this one trains itself
+        h = _open_run(path, data)
+        if h is not None:
+            h.meta.update(name=name, same_as=other.name)                # saved with its next epoch
+            return h
     return None
 
 def _new_history(name:str, key:str, params:dict, model, data:TrainData, loss, path:Path|None, track, seed:int)->History:
@@ -680,7 +688,7 @@ def fit(model_or_config=None, # a `BiGRUConfig` (default: the question's model) 
         loss=None,            # None or "focal": `FocalLoss()`; "crossentropy"; or a Keras loss
         seed:int=0,           # seeds weights, dropout, shuffling and word2vec
         run_dir=None,         # folder for runs: the run goes in `run_dir/<name>-<hash>`, checkpointed and resumable
-                              # (a finished run of the same hash under another name is the same run: it is reused)
+                              # (a run of the same hash under another name is the same run: reused, or continued)
         track:Tracking|None=None, # per-document tracking options
         vectors=None,         # pretrained `KeyedVectors` (default: word2vec trained on the training split)
         num_words:int=20000,  # vocabulary cap of the encoder
@@ -708,10 +716,13 @@ def fit(model_or_config=None, # a `BiGRUConfig` (default: the question's model) 
         if h is not None and (len(h) >= epochs or h.stopped_early):
             if progress: print(f"{name}: reusing the finished run in {path} ({len(h)} epochs saved).")
             return h.truncate(epochs)
-        same = _finished_elsewhere(run_dir, name, key, data, epochs) if h is None and path is not None else None
-        if same is not None:
-            if progress: print(f"{name}: reusing the same run, finished as {same.meta['same_as']} in {path.parent}.")
-            return same.truncate(epochs)
+        if h is None and path is not None:
+            h = _same_run_elsewhere(run_dir, name, key, data, epochs)
+            if h is not None and (len(h) >= epochs or h.stopped_early):
+                if progress: print(f"{name}: reusing the same run, finished as {h.meta['same_as']} in {path.parent}.")
+                return h.truncate(epochs)
+            if h is not None and progress: print(f"{name}: continuing the same run, {len(h)} epochs of it saved as "
+                                                  f"{h.meta['same_as']} in {path.parent}.")
         if h is None:
             seed_everything(seed)
             model = build()

@@ -68,8 +68,9 @@ def test_unknown_run_is_a_book_error(profile):
 
 def test_the_quick_diagnostics_chapter_trains_the_profiles_synthetic_runs():
     """At `quick`, chapter 07's noisy, clean and threshold-sample runs are the profile's `syn_noisy`, `syn_clean` and
-    `syn_noisy_aum` at seed 0: the same corpus, model and schedule give the same run key, and `fit` reuses the
-    finished runs instead of training them again. A parameter changed on one side only silently doubles the work."""
+    `syn_noisy_aum` at seed 0, longer: the same corpus, model and optimizer give the same run key, and `fit` continues
+    copies of the finished runs instead of training them from the start. A setting changed on one side only would
+    silently make the book train them twice."""
     import nbformat
     from lossplateau.book import declared_parameters
     prof = get_profile("quick")
@@ -77,9 +78,10 @@ def test_the_quick_diagnostics_chapter_trains_the_profiles_synthetic_runs():
           **prof["common"], **prof["chapters"]["07_diagnostics"]}
     specs = {n: check_run_spec(s) for n, s in run_specs(prof).items()}
     noisy, clean, aum = specs["syn_noisy"], specs["syn_clean"], specs["syn_noisy_aum"]
-    same = ("n_docs", "n_classes", "imbalance", "epochs", "learning_rate", "batch_size", "num_words", "vector_dim",
+    same = ("n_docs", "n_classes", "imbalance", "learning_rate", "batch_size", "num_words", "vector_dim",
             "vector_epochs", "seed")
     assert {k: noisy[k] for k in same} == {k: ch[k] for k in same}
+    assert ch["epochs"] >= noisy["epochs"] and noisy["patience"] is None    # continued, never cut short
     # the chapter's data: make_synthetic(..., seed) split 70/30 at seed; its model: BiGRUConfig.gpu(max_len, gru_units)
     assert (noisy["corpus"], noisy["noise"], noisy["data_seed"], noisy["val_size"]) == ("synthetic", ch["noise"], ch["seed"], 0.3)
     assert noisy["gpu"] and noisy["model"] == {"max_len": ch["max_len"], "gru_units": ch["gru_units"]}
