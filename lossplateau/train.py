@@ -519,14 +519,15 @@ def _open_run(path:Path|None, data:TrainData)->History|None:
     return h
 
 def _same_run_elsewhere(run_dir, name:str, key:str, data:TrainData, epochs:int)->History|None:
-    "The same run (the same key) saved under another name: finished, as it is; shorter, copied to continue here. Or None."
+    "The same run (the same key) saved under another name: as long, as it is; shorter, copied to continue here. Or None."
     path = Path(run_dir) / f"{name}-{key}"
     for other in sorted(p.parent for p in Path(run_dir).glob(f"*-{key}/history.json")):
         if other == path: continue
         with waiting_lock(other.parent / f".{other.name}.lock"):      # not while its own `fit` writes it
             try:
                 h = History.load(other)
-                if len(h) >= epochs or h.stopped_early:
+                if len(h) > epochs: continue       # longer: its model is a later epoch's, so this run trains its own
+                if len(h) == epochs or h.stopped_early:
                     h.model = keras.saving.load_model(other / h.checkpoint, safe_mode=True)
                     h.meta, h.encoder = {**h.meta, "name": name, "same_as": other.name}, data.encoder
                     return h
