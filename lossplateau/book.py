@@ -308,10 +308,15 @@ def local_workers(workers:int|None, # worker processes asked for (None: one per 
     return max(1, min(workers or os.cpu_count() or 1, n_jobs))
 
 def _reads_runs(job:Job)->bool:
-    "A chapter with a `profile` parameter reads the profile's runs, one with `runs_dir` may reuse them: both wait."
+    "A chapter with a `profile` parameter reads the profile's runs, so it must wait for them."
+    import nbformat
+    return not job.name.startswith("run_") and "profile" in declared_parameters(nbformat.read(job.nb, as_version=4))
+
+def _shares_runs(job:Job)->bool:
+    "A chapter with a `runs_dir` parameter and no `profile` trains its own runs in the book's runs folder."
     import nbformat
     declared = declared_parameters(nbformat.read(job.nb, as_version=4))
-    return not job.name.startswith("run_") and bool({"profile", "runs_dir"} & set(declared))
+    return not job.name.startswith("run_") and "runs_dir" in declared and "profile" not in declared
 
 def run_dependencies(profile:dict # a profile from `get_profile`
                     )->dict:
@@ -441,20 +446,26 @@ def _execute_on_dask(todo:list, src_dir:Path, n_jobs:int, workers:int|None, sche
     from distributed import as_completed
     with run_grid(workers, scheduler, len(todo), progress) as client:
         after, costs, groups = after or {}, costs or {}, groups or {}
-        first = [j for j in todo if not j.name.startswith("run_") and not _reads_runs(j)]   # library chapters, in book order
+        chapters = [j for j in todo if not j.name.startswith("run_")]
+        shares = [j for j in chapters if _shares_runs(j)]       # train in the runs folder: once every run has started
+        first = [j for j in chapters if not _reads_runs(j) and j not in shares]   # library chapters, in book order
         runs = sorted((j for j in todo if j.name.startswith("run_")),      # the longest first; a best-of run after its sweep
                       key=lambda j: (bool(after.get(j.name)), -costs.get(j.name, 0)))
-        last = [j for j in todo if not j.name.startswith("run_") and _reads_runs(j)]
+        last = [j for j in chapters if _reads_runs(j)]
         names = {j.name for j in todo}                   # a job waits only for jobs of this build (the rest are done)
-        waits = {j.name: {n for n in after.get(j.name, ()) if n in names} for j in first + runs}
+        waits = {j.name: {n for n in after.get(j.name, ()) if n in names} for j in first + runs + shares}
         waits.update({j.name: {r.name for r in runs} for j in last})
-        queue, finished, jobs, running = first + runs + last, set(), {}, as_completed()
+        queue, finished, jobs, running = first + runs + shares + last, set(), {}, as_completed()
+        # a chapter that shares the runs folder starts once no run is left to hand out: a run of the profile that is
+        # the same as one of its own is then (nearly always) finished, and `fit` reads or continues it
+        started = lambda: not any(q.name.startswith("run_") for q in queue)
+        ready = lambda j: waits[j.name] <= finished and (j not in shares or started())
         busy, warm = collections.Counter(), {}       # worker -> jobs it is executing; -> compile groups it was given
         def top_up():    # a free thread gets a job whose inputs are done (no job waits in a busy worker's queue)
             while queue:
                 slots = client.nthreads() or {"": 1}  # no worker yet: one job, for whichever joins first
                 worker = next((w for w, n in slots.items() if busy[w] < n), None)
-                j = worker is not None and next_job([j for j in queue if waits[j.name] <= finished], worker, warm, groups)
+                j = worker is not None and next_job([j for j in queue if ready(j)], worker, warm, groups)
                 if not j: return
                 queue.remove(j)
                 # the worker asked for, unless it is gone (then Dask gives the job to another)

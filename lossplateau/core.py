@@ -47,17 +47,19 @@ def atomic_write_bytes(path,      # the file to write
 @contextlib.contextmanager
 def waiting_lock(lock_file,     # the lock file (created, with its folder, if missing)
                  on_wait=None,  # called once if another process holds the lock and this one has to wait
+                 wait:bool=True, # False: do not wait; the context then yields False if another process holds it
                 ):
-    "Hold an exclusive lock on `lock_file`, waiting for whoever holds it (POSIX; elsewhere no lock is taken)."
+    "Hold an exclusive lock on `lock_file` (yields True), waiting for whoever holds it (POSIX; elsewhere no lock is taken)."
     try: import fcntl
-    except ImportError: yield; return
+    except ImportError: yield True; return
     lock_file = Path(lock_file); lock_file.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_file, "a+") as f:            # the lock goes with the file (and with the process, if it is killed)
         try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
+            if not wait: yield False; return
             if on_wait is not None: on_wait()
             fcntl.flock(f, fcntl.LOCK_EX)
-        yield
+        yield True
 
 # %% ../nbs/00_core.ipynb #1687c2c8
 def json_default(o):

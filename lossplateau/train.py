@@ -523,7 +523,9 @@ def _same_run_elsewhere(run_dir, name:str, key:str, data:TrainData, epochs:int)-
     path = Path(run_dir) / f"{name}-{key}"
     for other in sorted(p.parent for p in Path(run_dir).glob(f"*-{key}/history.json")):
         if other == path: continue
-        with waiting_lock(other.parent / f".{other.name}.lock"):      # not while its own `fit` writes it
+        # one being trained is passed over, not waited for: its `fit` may be waiting for this run's lock
+        with waiting_lock(other.parent / f".{other.name}.lock", wait=False) as idle:
+            if not idle: continue
             try:
                 h = History.load(other)
                 if len(h) > epochs: continue       # longer: its model is a later epoch's, so this run trains its own
