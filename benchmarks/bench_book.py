@@ -5,8 +5,9 @@ and, with `--against REV`, with the code of an earlier commit, one build after t
 Both builds use the same profile, taken from this checkout's `book/profiles.yml` with every run's `replicates` capped
 at `--seeds`: the verdicts of the analysis chapters need their three seeds, the benchmark only the same work on both
 sides (a run setting the earlier code does not have, such as `xla`, is left out of its copy: it runs with that
-code's default, and the results say which were left out). Each build runs in its own Python process with its source tree first on `PYTHONPATH`, so an earlier commit's
-notebooks, book configuration and library are what it times. Machine speed drifts between hours on shared hardware:
+code's default, and the results say which were left out). Each build runs in its own Python process with its
+source tree first on `PYTHONPATH`, so an earlier commit's notebooks, book configuration and library are what it
+times. Machine speed drifts between hours on shared hardware:
 only builds of one invocation are compared.
 
     python benchmarks/bench_book.py --against b5a8575   # quick at 1 seed: the code before #18 against now (~30 min)
