@@ -7,8 +7,7 @@ at `--seeds`: the verdicts of the analysis chapters need their three seeds, the 
 sides (a run setting the earlier code does not have, such as `xla`, is left out of its copy: it runs with that
 code's default, and the results say which were left out). Each build runs in its own Python process with its
 source tree first on `PYTHONPATH`, so an earlier commit's notebooks, book configuration and library are what it
-times. Machine speed drifts between hours on shared hardware:
-only builds of one invocation are compared.
+times. Machine speed drifts between hours on shared hardware: only builds of one invocation are compared.
 
     python benchmarks/bench_book.py --against b5a8575   # quick at 1 seed: the code before #18 against now (~30 min)
     python benchmarks/bench_book.py --profile smoke      # this checkout alone
