@@ -164,7 +164,6 @@ def execute_notebook(src,           # the notebook to run
     import nbformat, papermill as pm
     src, dst = Path(src), Path(dst)
     nb = nbformat.read(src, as_version=4)
-    if library_module(nb): kernel = None   # it defines the package's classes in its namespace (and registers them)
     nb = prepare_for_book(nb)
     if title:
         head = next((c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("# ")), None)
@@ -285,13 +284,29 @@ def fresh_session(cwd, # the folder the next notebook runs in
     import gc
     from IPython import get_ipython
     ip = get_ipython()
+    ns = ip.user_ns                             # `reset` empties it, the module's own attributes too
+    module = {k: ns[k] for k in ("__doc__", "__loader__", "__package__", "__spec__") if k in ns}
     ip.reset(new_session=True)                  # the last notebook's names and outputs; the next cell is [1] again
+    ns.update(module)                           # multiprocessing (a Dask cluster, say) reads `__main__.__spec__`
     if "matplotlib.pyplot" in sys.modules: sys.modules["matplotlib.pyplot"].close("all")
-    if "keras" in sys.modules: sys.modules["keras"].backend.clear_session()   # layer names, seed generator, graphs
+    if "keras" in sys.modules:
+        sys.modules["keras"].backend.clear_session()   # layer names, seed generator, graphs
+        _package_classes_registered()
     gc.collect()
     os.chdir(cwd)
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(fd, 2); os.close(fd)
+
+def _package_classes_registered():
+    "Keras's registry of serializable objects without a notebook's own: each name the package registered is its again."
+    import keras
+    registry = keras.saving.get_custom_objects()
+    for name in [n for n, o in registry.items() if getattr(o, "__module__", None) == "__main__"]: del registry[name]
+    for mod_name, mod in list(sys.modules.items()):
+        if mod is None or mod_name.partition(".")[0] != "lossplateau": continue
+        for o in list(vars(mod).values()):
+            if isinstance(o, type) and o.__module__ == mod_name and keras.saving.get_registered_name(o) != o.__name__:
+                registry[keras.saving.get_registered_name(o)] = o
 
 # %% ../nbs/08_book.ipynb #279b133c
 class Job(typing.NamedTuple):
