@@ -52,7 +52,9 @@ class History:
         self._model = self._encoder = None
 
     def __len__(self): return len(self.records)
-    def __repr__(self): return f"History({self.name!r}: {len(self)} epochs)"
+    def __repr__(self):
+        cut = f" of the run's {self.meta['cut_from']}" if self.meta.get("cut_from") else ""
+        return f"History({self.name!r}: {len(self)} epochs{cut})"
 
     name = _meta_property("name", str, "The run's name (its folder's prefix, plot titles).", "run")
     key = _meta_property("key", str, "The hash of everything that determines the run (its folder's suffix).")
@@ -84,8 +86,8 @@ class History:
 
     @property
     def model(self):
-        "The trained Keras model: set by `fit`, or loaded from the run's last checkpoint when first needed."
-        if self._model is None and self.path is not None and self.checkpoint:
+        "The trained Keras model: set by `fit`, or loaded from the run's last checkpoint (None when cut shorter: `truncate`)."
+        if self._model is None and self.path is not None and self.checkpoint and not self.meta.get("cut_from"):
             self._model = keras.saving.load_model(self.path / self.checkpoint, safe_mode=True)
         return self._model
     @model.setter
@@ -126,11 +128,14 @@ def add_docs(self:History, epoch:int, # the tracked epoch
 @patch
 def truncate(self:History, n:int # epochs to keep
             )->History:
-    "The first `n` epochs of this history."
-    h = History(self.records[:n], self.batch_losses[:n], meta=self.meta, path=self.path)
+    "The first `n` epochs of this history; cut shorter, it has no model (a run keeps only its last epoch's)."
+    cut = n < len(self)
+    meta = {**self.meta, "cut_from": self.meta.get("cut_from") or len(self)} if cut else self.meta
+    h = History(self.records[:n], self.batch_losses[:n], meta=meta, path=self.path)
     keep = self.docs.get("epochs", np.zeros(0)) <= n if self.docs else None
     h.docs = {k: (v if k == "train_index" else v[keep]) for k, v in self.docs.items()} if self.docs else {}
-    h.model, h.encoder = self._model, self._encoder
+    h.encoder = self._encoder
+    if not cut: h.model = self._model
     return h
 
 # %% ../nbs/05_train.ipynb #bea13c04
@@ -787,6 +792,10 @@ def predict(self:History, docs,     # a `Corpus`, a list of texts, or encoded do
             batch_size:int=256,      # documents per forward pass
            )->np.ndarray:
     "The run's predicted probabilities for `docs`, encoded with its encoder and padded with its buckets."
+    if self.model is None and self.meta.get("cut_from"):
+        raise ValueError(f"{self.name}: this History is the first {len(self)} of the run's {self.meta['cut_from']} epochs, "
+                         f"and a run keeps only its last epoch's model. For the model after epoch {len(self)}, "
+                         f"`fit` {len(self)} epochs without `run_dir` (a run in memory).")
     if self.model is None: raise ValueError(f"{self.name}: this History has no model (no run folder to load it from).")
     texts = isinstance(docs, Corpus) or (isinstance(docs, (list, tuple)) and len(docs) and isinstance(docs[0], str))
     if texts and self.encoder is None:
