@@ -15,8 +15,8 @@ __all__ = ['PLATEAU_CURVES', 'GAP_TERMS', 'TERM_NAMES', 'PHASES', 'SUSPECT_METHO
            'focal_vs_crossentropy', 'fast_variant_costs_f1', 'generalisation_gap', 'sgd_vs_adam', 'f1_follows_support',
            'starts_below', 'plateaus_first', 'noise_term_effect', 'noise_moves_plateau', 'aum_finds_noise',
            'verdict_table', 'format_verdicts', 'style_verdicts', 'describe_verdict', 'verdict_row', 'one_seed_range',
-           'verdict_sentence', 'example_verdict_row', 'summary_line', 'glue_md', 'n_seeds_words', 'verdicts',
-           'profile_verdicts']
+           'verdict_sentence', 'example_verdict_row', 'summary_line', 'glue_md', 'n_seeds_words', 'baseline_gaps',
+           'baseline_verdicts', 'baseline_words', 'verdicts', 'profile_verdicts']
 
 # %% ../nbs/07_diagnostics.ipynb #2085ad5e
 import math
@@ -1373,6 +1373,38 @@ def n_seeds_words(k:int, # a number of seeds
                  )->str:
     "A number of seeds in words: 'one seed', '3 seeds'."
     return "one seed" if k == 1 else f"{k} seeds"
+
+# %% ../nbs/07_diagnostics.ipynb #cf36451e
+def baseline_gaps(runs:list,   # replicates of one run (`Run`s: `history`, `train`, `val`, `loss`, `spec`)
+                  first=None,  # the `Baseline` already fitted on `runs[0]`'s split (None: fit it here)
+                 )->list:
+    "Per replicate: the model's last-epoch validation macro-F1 minus the baseline's on that replicate's split."
+    fitted, gaps = {}, []
+    for i, r in enumerate(runs):
+        split = (tuple(r.train.ids), tuple(r.val.ids))
+        if split not in fitted:                 # seeds that share a split share its baseline (fitted once)
+            fitted[split] = first if i == 0 and first is not None else baseline(r.train, r.val, r.loss, seed=r.spec["seed"])
+        gaps.append(float(r.history.epochs.val_f1.iloc[-1]) - fitted[split].val_f1)
+    return gaps
+
+def baseline_verdicts(gaps:list, # model − baseline macro-F1, one per seed (`baseline_gaps`)
+                     )->tuple:
+    "`(above, below)`: verdict rows for the model ending above the baseline by `EFFECT`, and below it by `EFFECT`."
+    return pd.Series(verdict_row(gaps, EFFECT, ">")), pd.Series(verdict_row(gaps, -EFFECT, "<"))
+
+def baseline_words(gaps:list, # model − baseline macro-F1, one per seed (`baseline_gaps`)
+                  )->str:
+    "Which of the model and the baseline ends with the higher macro-F1, the difference written that way round."
+    up, down = pd.Series(verdict_row(gaps, EFFECT, ">")), pd.Series(verdict_row([-g for g in gaps], EFFECT, ">"))
+    if up.verdict == "supported": return f"The model ends above the baseline in macro-F1 (model − baseline {describe_verdict(up)})."
+    if down.verdict == "supported": return f"The baseline ends above the model in macro-F1 (baseline − model {describe_verdict(down)})."
+    if up.verdict == "not supported" and down.verdict == "not supported":
+        return (f"The model and the baseline end level in macro-F1, within ±{EFFECT:g} over the whole interval (model − "
+                f"baseline {describe_verdict(up)}).")
+    if up.verdict == "inconclusive: one seed":
+        top, low, d = ("model", "baseline", up.estimate) if up.estimate >= 0 else ("baseline", "model", down.estimate)
+        return f"At its one seed the {top} ends higher in macro-F1 ({top} − {low} {d:+.3f}): a number, not a verdict."
+    return f"The seeds do not say which ends higher in macro-F1 (model − baseline {describe_verdict(up)})."
 
 # %% ../nbs/07_diagnostics.ipynb #33f1122b
 def _common_seeds(a, b)->tuple:
